@@ -1,0 +1,236 @@
+"""Accounts (local and remote actors alike), local users, and the relations between accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from fediverse.ids import generate_snowflake
+
+
+class Account(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    username = models.CharField(max_length=2048)
+    # None for accounts of this server; the remote host otherwise.
+    domain = models.CharField(max_length=255, null=True, blank=True, db_index=True)
+    display_name = models.CharField(max_length=2048, blank=True, default="")
+    note = models.TextField(blank=True, default="", help_text="Bio as HTML")
+    note_source = models.TextField(blank=True, default="", help_text="Bio as typed (local)")
+    fields = models.JSONField(default=list, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True, default="")
+    header = models.ImageField(upload_to="headers/", blank=True, default="")
+    locked = models.BooleanField(default=False)
+    bot = models.BooleanField(default=False)
+    discoverable = models.BooleanField(default=True)
+    uri = models.CharField(max_length=2048, blank=True, default="", db_index=True)
+    url = models.CharField(max_length=2048, blank=True, default="")
+    inbox_url = models.CharField(max_length=2048, blank=True, default="")
+    shared_inbox_url = models.CharField(max_length=2048, blank=True, default="")
+    outbox_url = models.CharField(max_length=2048, blank=True, default="")
+    followers_url = models.CharField(max_length=2048, blank=True, default="")
+    following_url = models.CharField(max_length=2048, blank=True, default="")
+    public_key = models.TextField(blank=True, default="")
+    private_key = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    silenced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"), Coalesce("domain", models.Value("")), name="account_handle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.acct
+
+    @property
+    def local(self) -> bool:
+        return self.domain is None
+
+    @property
+    def acct(self) -> str:
+        return self.username if self.domain is None else f"{self.username}@{self.domain}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def path(self) -> str:
+        return f"/@{self.acct}"
+
+
+class Role(models.TextChoices):
+    USER = "user", "User"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Admin"
+    OWNER = "owner", "Owner"
+
+
+STAFF_ROLES = (Role.MODERATOR, Role.ADMIN, Role.OWNER)
+ADMIN_ROLES = (Role.ADMIN, Role.OWNER)
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A login on this server. Its public side is the linked local Account."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="user")
+    email = models.EmailField(max_length=254)
+    unconfirmed_email = models.EmailField(max_length=254, blank=True, default="")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.USER)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(default=True)
+    disabled = models.BooleanField(default=False)
+    sign_up_reason = models.TextField(blank=True, default="")
+    sign_up_ip = models.GenericIPAddressField(null=True, blank=True)
+    invite = models.ForeignKey(
+        "moderation.Invite", null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    locale = models.CharField(max_length=16, blank=True, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique")]
+
+    def __str__(self) -> str:
+        return self.account.username
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return not self.disabled and self.account.suspended_at is None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def functional(self) -> bool:
+        """Mastodon's test for a user who may post and use the API."""
+        return self.is_active and self.confirmed and self.approved
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        # Moderators work the moderation queue and read accounts and posts, nothing more.
+        app_label, _, codename = perm.partition(".")
+        if self.role == Role.MODERATOR:
+            if app_label == "moderation":
+                return not codename.startswith(("delete_instancesettings", "change_instance"))
+            return app_label in ("accounts", "timelines") and codename.startswith("view_")
+        return False
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return all(self.has_perm(p, obj) for p in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if not self.is_active or not self.is_staff:
+            return False
+        return self.is_superuser or app_label in ("moderation", "accounts", "timelines")
+
+
+class Follow(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="following_set")
+    target_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="follower_set"
+    )
+    show_reblogs = models.BooleanField(default=True)
+    notify = models.BooleanField(default=False)
+    uri = models.CharField(max_length=2048, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="follow_unique")
+        ]
+        indexes = [models.Index(fields=["target_account", "-id"])]
+
+
+class FollowRequest(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="outgoing_follow_requests"
+    )
+    target_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="incoming_follow_requests"
+    )
+    show_reblogs = models.BooleanField(default=True)
+    notify = models.BooleanField(default=False)
+    uri = models.CharField(max_length=2048, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "target_account"], name="follow_request_unique"
+            )
+        ]
+
+
+class Block(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="block_set")
+    target_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="blocked_by_set"
+    )
+    uri = models.CharField(max_length=2048, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="block_unique")
+        ]
+
+
+class Mute(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mute_set")
+    target_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="muted_by_set"
+    )
+    hide_notifications = models.BooleanField(default=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="mute_unique")
+        ]
+
+
+def not_blocked_q(viewer_id: int, account_field: str = "account") -> Q:
+    """Rows whose account neither blocks the viewer nor is blocked by them."""
+    return ~Q(**{f"{account_field}__blocked_by_set__account_id": viewer_id}) & ~Q(
+        **{f"{account_field}__block_set__target_account_id": viewer_id}
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FediverseConfig(AppConfig):
+    name = "fediverse"
+    verbose_name = "Herd"

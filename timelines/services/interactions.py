@@ -1,0 +1,78 @@
+"""Favourites, boosts and bookmarks. Each acts only on posts the account may see."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account
+from fediverse import uris
+from timelines.models import Bookmark, Favourite, NotificationType, Status, Visibility
+from timelines.services.notifications import notify
+
+
+def find_visible_status(*, account: Account | None, status_id: int) -> Status:
+    status = (
+        Status.objects.visible_to(account)
+        .filter(pk=status_id)
+        .select_related("account", "reblog__account")
+        .first()
+    )
+    if status is None:
+        raise Status.DoesNotExist
+    return status.reblog if status.reblog is not None else status
+
+
+def do_favourite(*, account: Account, status: Status) -> Favourite:
+    with transaction.atomic():
+        favourite, created = Favourite.objects.get_or_create(account=account, status=status)
+        if created:
+            notify(account=status.account, from_account=account,
+                   type=NotificationType.FAVOURITE, status=status)  # fmt: skip
+    return favourite
+
+
+def do_unfavourite(*, account: Account, status: Status) -> None:
+    Favourite.objects.filter(account=account, status=status).delete()
+
+
+def check_reblog(*, account: Account, status: Status) -> None:
+    if status.visibility in (Visibility.PRIVATE, Visibility.DIRECT):
+        # Mastodon lets authors boost their own followers-only posts, to the same audience.
+        if not (status.visibility == Visibility.PRIVATE and status.account_id == account.pk):
+            raise ValidationError("This post cannot be boosted.", code="forbidden")
+
+
+def do_reblog(*, account: Account, status: Status) -> Status:
+    check_reblog(account=account, status=status)
+    existing = Status.objects.filter(account=account, reblog=status).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            reblog = Status(
+                account=account,
+                reblog=status,
+                visibility=status.visibility
+                if status.visibility == Visibility.PRIVATE
+                else Visibility.PUBLIC,
+                local=True,
+            )
+            reblog.uri = uris.absolute(f"/users/{account.username}/statuses/{reblog.id}/activity")
+            reblog.save()
+            notify(account=status.account, from_account=account,
+                   type=NotificationType.REBLOG, status=status)  # fmt: skip
+    except IntegrityError:
+        return Status.objects.get(account=account, reblog=status)
+    return reblog
+
+
+def do_unreblog(*, account: Account, status: Status) -> None:
+    Status.objects.filter(account=account, reblog=status).delete()
+
+
+def do_bookmark(*, account: Account, status: Status) -> Bookmark:
+    bookmark, _ = Bookmark.objects.get_or_create(account=account, status=status)
+    return bookmark
+
+
+def do_unbookmark(*, account: Account, status: Status) -> None:
+    Bookmark.objects.filter(account=account, status=status).delete()

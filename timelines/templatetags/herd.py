@@ -1,0 +1,48 @@
+from typing import Any
+
+from django import template
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import Account
+from timelines.models import Status
+from timelines.selectors import StatusFacts
+
+register = template.Library()
+
+
+@register.filter
+def avatar_url(account: Account) -> str:
+    return account.avatar.url if account.avatar else static("herd/avatar.svg")
+
+
+@register.filter
+def html(content: str) -> SafeString:
+    """Status and bio HTML is built by our formatter or passed through the sanitiser on the
+    way in, so it is stored safe."""
+    return mark_safe(content)  # noqa: S308
+
+
+@register.inclusion_tag("timelines/_status.html", takes_context=True)
+def status_card(
+    context: dict[str, Any], status: Status, facts: StatusFacts, focus: bool = False
+) -> dict[str, Any]:
+    shown = status.reblog if status.reblog_id else status
+    assert shown is not None
+    key = shown.pk
+    return {
+        "status": shown,
+        "boosted_by": status.account if status.reblog_id else None,
+        "replies": facts.replies.get(key, 0),
+        "reblogs": facts.reblogs.get(key, 0),
+        "favourites": facts.favourites.get(key, 0),
+        "favourited": key in facts.favourited,
+        "reblogged": key in facts.reblogged,
+        "bookmarked": key in facts.bookmarked,
+        "viewer": context.get("viewer"),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+        "focus": focus,
+        "can_reblog": shown.visibility in ("public", "unlisted")
+        or (shown.visibility == "private" and context.get("viewer") == shown.account),
+    }

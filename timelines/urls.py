@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from timelines.views import actions, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("public/local", pages.local_timeline, name="local_timeline"),
+    path("public", pages.federated_timeline, name="federated_timeline"),
+    path("tags/<str:name>", pages.tag, name="tag"),
+    path("bookmarks", pages.bookmarks, name="bookmarks"),
+    path("notifications", pages.notifications, name="notifications"),
+    path("statuses", actions.create_status, name="create_status"),
+    path("statuses/<int:status_id>/delete", actions.delete_status, name="delete_status"),
+    path("statuses/<int:status_id>/<str:action>", actions.interact, name="interact"),
+    re_path(
+        r"^@(?P<acct>[\w.-]+(?:@[\w.:-]+)?)/(?P<status_id>\d+)$",
+        pages.status_page,
+        name="status",
+    ),
+]

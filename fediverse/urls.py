@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from fediverse import views
+from media.views import serve_media
 
 urlpatterns = [
     path("health", views.health, name="health"),
@@ -11,10 +10,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
     path("", include("timelines.urls")),
-    re_path(
-        r"^system/(?P<path>.*)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-        name="media",
-    ),
+    re_path(r"^system/(?P<path>.+)$", serve_media, name="media"),
 ]

@@ -1,5 +1,5 @@
-"""Fixtures shared by every test: real PostgreSQL (pytest-django's test database), real Redis
-(a dedicated database index, flushed around each test), eager Celery."""
+"""Fixtures shared by every test: real PostgreSQL (pytest-django's test database, with real
+commits), real Redis (a dedicated database index, flushed around each test), eager Celery."""
 
 import re
 from collections.abc import Callable, Iterator
@@ -26,7 +26,8 @@ def _clean_redis() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _db_and_mail(db: Any) -> None:  # noqa: PT004 - every test uses the database
+def _db_and_mail(transactional_db: Any) -> None:
+    """Real commits, so that side effects scheduled on commit run as in production."""
     mail.outbox = []
 
 

@@ -59,6 +59,21 @@ def check_image(upload: UploadedFile) -> None:
         raise ValidationError("This file is not a PNG, JPEG, GIF or WebP image.")
 
 
+IMAGE_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+
+
+def _random_image_name(upload: UploadedFile) -> str:
+    """Stored names are random; the extension follows the content, never the upload's name."""
+    import secrets
+
+    from PIL import Image
+
+    with Image.open(upload) as image:
+        extension = IMAGE_EXTENSIONS.get(image.format or "", "")
+    upload.seek(0)
+    return secrets.token_hex(16) + extension
+
+
 def render_note(text: str) -> str:
     return render_plain_text(text, resolve_mention=resolve_local_mention, tag_url=tag_url)
 
@@ -82,9 +97,9 @@ def do_update_profile(
         account.locked = locked
         account.bot = bot
         if avatar is not None:
-            account.avatar.save(avatar.name or "avatar", avatar, save=False)
+            account.avatar.save(_random_image_name(avatar), avatar, save=False)
         if header is not None:
-            account.header.save(header.name or "header", header, save=False)
+            account.header.save(_random_image_name(header), header, save=False)
         account.save()
         if not locked:
             # Unlocking accepts every pending request, as Mastodon does.

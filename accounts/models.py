@@ -106,7 +106,7 @@ class User(AbstractBaseUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # type: ignore[misc]
 
     objects = UserManager()
 
@@ -117,7 +117,7 @@ class User(AbstractBaseUser):
         return self.account.username
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:  # type: ignore[override,misc]
         return not self.disabled and self.account.suspended_at is None
 
     @property

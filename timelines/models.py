@@ -65,7 +65,7 @@ class Status(models.Model):
     local = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    tags = models.ManyToManyField("Tag", blank=True, related_name="statuses")
+    tags = models.ManyToManyField("Tag", blank=True, related_name="statuses")  # type: ignore[var-annotated]
 
     objects = StatusQuerySet.as_manager()
 

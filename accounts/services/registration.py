@@ -23,11 +23,54 @@ SIGN_UP_REASON_MAX_LENGTH = 500
 
 # Names that would impersonate the server or collide with its paths, as Mastodon reserves.
 RESERVED_USERNAMES = frozenset(
-    """admin administrator root support help moderator moderators mod mods staff security
-    system webmaster postmaster hostmaster abuse noreply no-reply info official owner
-    mastodon herd instance actor inbox outbox users tags api auth oauth settings about
-    explore public local home notifications bookmarks health static system media
-    well-known nodeinfo""".split()
+    [
+        "admin",
+        "administrator",
+        "root",
+        "support",
+        "help",
+        "moderator",
+        "moderators",
+        "mod",
+        "mods",
+        "staff",
+        "security",
+        "system",
+        "webmaster",
+        "postmaster",
+        "hostmaster",
+        "abuse",
+        "noreply",
+        "no-reply",
+        "info",
+        "official",
+        "owner",
+        "mastodon",
+        "herd",
+        "instance",
+        "actor",
+        "inbox",
+        "outbox",
+        "users",
+        "tags",
+        "api",
+        "auth",
+        "oauth",
+        "settings",
+        "about",
+        "explore",
+        "public",
+        "local",
+        "home",
+        "notifications",
+        "bookmarks",
+        "health",
+        "static",
+        "system",
+        "media",
+        "well-known",
+        "nodeinfo",
+    ]
 )
 
 

@@ -35,10 +35,10 @@ def do_unfavourite(*, account: Account, status: Status) -> None:
 
 
 def check_reblog(*, account: Account, status: Status) -> None:
-    if status.visibility in (Visibility.PRIVATE, Visibility.DIRECT):
-        # Mastodon lets authors boost their own followers-only posts, to the same audience.
-        if not (status.visibility == Visibility.PRIVATE and status.account_id == account.pk):
-            raise ValidationError("This post cannot be boosted.", code="forbidden")
+    # Mastodon lets authors boost their own followers-only posts, to the same audience.
+    own_private = status.visibility == Visibility.PRIVATE and status.account_id == account.pk
+    if status.visibility in (Visibility.PRIVATE, Visibility.DIRECT) and not own_private:
+        raise ValidationError("This post cannot be boosted.", code="forbidden")
 
 
 def do_reblog(*, account: Account, status: Status) -> Status:

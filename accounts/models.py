@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from oauth2_provider.models import AbstractApplication
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
@@ -27,6 +28,8 @@ class Account(models.Model):
     locked = models.BooleanField(default=False)
     bot = models.BooleanField(default=False)
     discoverable = models.BooleanField(default=True)
+    indexable = models.BooleanField(default=False)
+    hide_collections = models.BooleanField(default=False)
     uri = models.CharField(max_length=2048, blank=True, default="", db_index=True)
     url = models.CharField(max_length=2048, blank=True, default="")
     inbox_url = models.CharField(max_length=2048, blank=True, default="")
@@ -101,6 +104,10 @@ class User(AbstractBaseUser):
         "moderation.Invite", null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
     )
     locale = models.CharField(max_length=16, blank=True, default="en")
+    # Posting defaults that apps read from the account's `source` and preferences.
+    default_privacy = models.CharField(max_length=16, default="public")
+    default_sensitive = models.BooleanField(default=False)
+    default_language = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     last_active_at = models.DateTimeField(null=True, blank=True)
 
@@ -234,3 +241,25 @@ def not_blocked_q(viewer_id: int, account_field: str = "account") -> Q:
     return ~Q(**{f"{account_field}__blocked_by_set__account_id": viewer_id}) & ~Q(
         **{f"{account_field}__block_set__target_account_id": viewer_id}
     )
+
+
+class OAuthApplication(AbstractApplication):
+    """A client app registered through POST /api/v1/apps, with Mastodon's extra fields."""
+
+    scopes = models.CharField(max_length=2048, default="read")
+    website = models.CharField(max_length=2048, blank=True, default="")
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+    def get_allowed_schemes(self) -> list[str]:
+        # Native apps register their own schemes (oauth2redirect://, icecubesapp://…).
+        return sorted({uri.split(":", 1)[0].lower() for uri in self.redirect_uris.split()})
+
+    def allows_grant_type(self, *grant_types: str) -> bool:
+        # Every Mastodon app may use both the authorization code and client credentials.
+        return bool({self.GRANT_AUTHORIZATION_CODE, self.GRANT_CLIENT_CREDENTIALS} & set(grant_types))
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()

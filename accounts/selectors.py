@@ -1,10 +1,12 @@
 """Reads about accounts that span relations."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
-from accounts.models import Account, Block, Follow, FollowRequest
+from accounts.models import Account, Block, Follow, FollowRequest, Mute
 from fediverse import uris
 
 
@@ -20,25 +22,63 @@ def find_account_by_acct(acct: str) -> Account | None:
 @dataclass
 class Relationship:
     following: bool = False
+    showing_reblogs: bool = False
+    notifying: bool = False
     requested: bool = False
+    requested_by: bool = False
     followed_by: bool = False
     blocking: bool = False
     blocked_by: bool = False
+    muting: bool = False
+    muting_notifications: bool = False
+    domain_blocking: bool = False
+    endorsed: bool = False
+    note: str = ""
     is_self: bool = False
+
+
+def relationships(viewer: Account, accounts: Iterable[Account]) -> dict[int, Relationship]:
+    """The viewer's relation to each account, in a fixed number of queries."""
+    ids = {a.pk for a in accounts}
+    result = {pk: Relationship(is_self=pk == viewer.pk) for pk in ids}
+    if not ids:
+        return result
+    for follow in Follow.objects.filter(account=viewer, target_account_id__in=ids):
+        rel = result[follow.target_account_id]
+        rel.following, rel.showing_reblogs, rel.notifying = True, follow.show_reblogs, follow.notify
+    for pk in Follow.objects.filter(target_account=viewer, account_id__in=ids).values_list(
+        "account_id", flat=True
+    ):
+        result[pk].followed_by = True
+    for request in FollowRequest.objects.filter(account=viewer, target_account_id__in=ids):
+        rel = result[request.target_account_id]
+        rel.requested, rel.showing_reblogs, rel.notifying = (
+            True,
+            request.show_reblogs,
+            request.notify,
+        )
+    for pk in FollowRequest.objects.filter(target_account=viewer, account_id__in=ids).values_list(
+        "account_id", flat=True
+    ):
+        result[pk].requested_by = True
+    for pk in Block.objects.filter(account=viewer, target_account_id__in=ids).values_list(
+        "target_account_id", flat=True
+    ):
+        result[pk].blocking = True
+    for pk in Block.objects.filter(target_account=viewer, account_id__in=ids).values_list(
+        "account_id", flat=True
+    ):
+        result[pk].blocked_by = True
+    for mute in Mute.objects.filter(account=viewer, target_account_id__in=ids):
+        result[mute.target_account_id].muting = True
+        result[mute.target_account_id].muting_notifications = mute.hide_notifications
+    return result
 
 
 def relationship(viewer: Account | None, account: Account) -> Relationship:
     if viewer is None:
         return Relationship()
-    if viewer.pk == account.pk:
-        return Relationship(is_self=True)
-    return Relationship(
-        following=Follow.objects.filter(account=viewer, target_account=account).exists(),
-        requested=FollowRequest.objects.filter(account=viewer, target_account=account).exists(),
-        followed_by=Follow.objects.filter(account=account, target_account=viewer).exists(),
-        blocking=Block.objects.filter(account=viewer, target_account=account).exists(),
-        blocked_by=Block.objects.filter(account=account, target_account=viewer).exists(),
-    )
+    return relationships(viewer, [account])[account.pk]
 
 
 def account_counts(account: Account) -> dict[str, int]:
@@ -57,3 +97,40 @@ def followers(account: Account) -> QuerySet[Account]:
 def following(account: Account) -> QuerySet[Account]:
     ids = Follow.objects.filter(account=account).values("target_account_id")
     return Account.objects.filter(pk__in=ids, suspended_at__isnull=True).order_by("username")
+
+
+@dataclass
+class AccountStats:
+    statuses: int = 0
+    followers: int = 0
+    following: int = 0
+    last_status_at: Any = None
+
+
+def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
+    """Counts for a batch of accounts in three queries, whatever the batch size."""
+    ids = {a.pk for a in accounts}
+    stats = {pk: AccountStats() for pk in ids}
+    if not ids:
+        return stats
+    from timelines.models import Status
+
+    rows = (
+        Status.objects.filter(account_id__in=ids)
+        .values("account_id")
+        .annotate(n=Count("id"), last=Max("created_at"))
+    )
+    for row in rows:
+        stats[row["account_id"]].statuses = row["n"]
+        stats[row["account_id"]].last_status_at = row["last"]
+    for row in (
+        Follow.objects.filter(target_account_id__in=ids)
+        .values("target_account_id")
+        .annotate(n=Count("id"))
+    ):
+        stats[row["target_account_id"]].followers = row["n"]
+    for row in (
+        Follow.objects.filter(account_id__in=ids).values("account_id").annotate(n=Count("id"))
+    ):
+        stats[row["account_id"]].following = row["n"]
+    return stats

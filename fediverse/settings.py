@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HERD_DATA_DIR", BASE_DIR / "var"))
@@ -45,6 +46,8 @@ FEDIVERSE_HTTPS = env_bool("FEDIVERSE_HTTPS", False)
 FEDIVERSE_SCHEME = "https" if FEDIVERSE_HTTPS else "http"
 FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES = env_list("FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES")
 HERD_VERSION = "0.1.0"
+# Where users get this server's source code, shown by the instance API (AGPL).
+SOURCE_URL = os.environ.get("SOURCE_URL", "")
 MASTODON_API_VERSION = "4.3.0"
 
 _host = FEDIVERSE_DOMAIN.split(":")[0]
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "oauth2_provider",
+    "corsheaders",
     "fediverse",
     "accounts",
     "timelines",
@@ -74,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,12 +210,37 @@ LOGIN_RATE = os.environ.get("LOGIN_RATE", "25/5m")
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "fediverse.api.parsers.JSONParser",
+        "fediverse.api.parsers.FormParser",
+        "fediverse.api.parsers.MultiPartParser",
     ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["fediverse.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "EXCEPTION_HANDLER": "fediverse.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": None,
 }
+
+# OAuth 2 with Mastodon's semantics: apps register their own scopes and redirect URIs, and
+# tokens do not expire (they stop working when revoked).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.OAuthApplication"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "accounts.oauth.scopes_backend.ApplicationScopes",
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.validator.Validator",
+    "OAUTH2_BACKEND_CLASS": "accounts.oauth.backend.FormOrJSONOAuthLibCore",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
+
+CORS_URLS_REGEX = r"^/(api/.*|oauth/token|oauth/revoke|oauth/userinfo|\.well-known/.*|nodeinfo/.*)$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Reset", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                       "X-Request-Id", "Idempotency-Key"]  # fmt: skip
+CORS_ALLOW_HEADERS = [*default_headers, "idempotency-key"]
+CORS_ALLOW_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
 
 LOGGING = {
     "version": 1,

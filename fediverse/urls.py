@@ -7,6 +7,8 @@ from media.views import serve_media
 urlpatterns = [
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("accounts.oauth.urls")),
+    path("", include("fediverse.api.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
     path("", include("timelines.urls")),

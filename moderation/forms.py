@@ -15,12 +15,13 @@ USES_CHOICES = [("", "No limit"), ("1", "1 use"), ("5", "5 uses"), ("10", "10 us
 
 class InviteForm(forms.Form):
     max_uses = forms.TypedChoiceField(
-        label="Maximum number of uses", choices=USES_CHOICES, coerce=int, empty_value=None,
+        label="Maximum number of uses",
+        choices=USES_CHOICES,
+        coerce=int,
+        empty_value=None,
         required=False,
     )
     expires_in = forms.ChoiceField(
         label="Expire after", choices=EXPIRY_CHOICES, initial="604800", required=False
     )
-    autofollow = forms.BooleanField(
-        label="Make new users follow you, and you them", required=False
-    )
+    autofollow = forms.BooleanField(label="Make new users follow you, and you them", required=False)

@@ -50,5 +50,3 @@ def expire_invite(request: HttpRequest, invite_id: int) -> HttpResponse:
     invite = get_object_or_404(Invite, pk=invite_id, user=request.user)
     do_expire_invite(invite=invite)
     return redirect("/invites")
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +64,13 @@ class Status(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reblogs"
     )
     local = models.BooleanField(default=True)
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField("Tag", blank=True, related_name="statuses")  # type: ignore[var-annotated]
@@ -157,3 +165,15 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["account", "-id"])]
+
+
+class StatusPin(models.Model):
+    """A post the author pinned to their profile (Mastodon allows 5)."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="pins")
+    status = models.ForeignKey(Status, on_delete=models.CASCADE, related_name="pins")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "status"], name="pin_unique")]

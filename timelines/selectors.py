@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import Account, Follow
-from timelines.models import Bookmark, Favourite, Notification, Status, Tag
+from timelines.models import Bookmark, Favourite, Notification, Status, StatusPin, Tag
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 40
@@ -14,8 +14,14 @@ MAX_PAGE_SIZE = 40
 
 def _with_relations(qs: QuerySet[Status]) -> QuerySet[Status]:
     return qs.select_related(
-        "account", "reblog__account", "in_reply_to_account", "reblog__in_reply_to_account"
-    )
+        "account", "reblog__account", "in_reply_to_account", "reblog__in_reply_to_account",
+        "application", "reblog__application",
+    ).prefetch_related("mentions__account", "tags", "reblog__mentions__account", "reblog__tags")
+
+
+def hydrate(qs: QuerySet[Status]) -> QuerySet[Status]:
+    """Statuses with everything their entity shows, for a fixed number of queries."""
+    return _with_relations(qs)
 
 
 def paginate(
@@ -116,6 +122,8 @@ class StatusFacts:
     favourited: set[int] = field(default_factory=set)
     reblogged: set[int] = field(default_factory=set)
     bookmarked: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
 
 
 def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
@@ -148,7 +156,16 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
                 "status_id", flat=True
             )
         )
+        facts.pinned = set(
+            StatusPin.objects.filter(account=viewer, status_id__in=ids).values_list(
+                "status_id", flat=True
+            )
+        )
     return facts
+
+
+def pinned_statuses(qs: QuerySet[Status]) -> QuerySet[Status]:
+    return qs.filter(pins__account_id=F("account_id"))
 
 
 def bookmarked_statuses(viewer: Account) -> QuerySet[Status]:

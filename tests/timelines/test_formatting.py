@@ -10,8 +10,8 @@ def render(text: str) -> str:
 
 
 def test_everything_but_links_mentions_and_tags_is_escaped() -> None:
-    html = render("<script>alert(1)</script> & \"quotes\"")
-    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"quotes\"</p>"
+    html = render('<script>alert(1)</script> & "quotes"')
+    assert html == '<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "quotes"</p>'
 
 
 def test_links_mentions_hashtags_and_paragraphs_render_as_mastodon() -> None:

@@ -26,20 +26,23 @@ class StatusInput:
     sensitive: bool = False
     language: str | None = None
     in_reply_to_id: int | None = None
+    application_id: int | None = None
 
 
 def check_status(*, account: Account, data: StatusInput) -> Status | None:
     """Validate a new post and return the post it replies to, if any."""
-    errors: dict[str, str] = {}
+    errors: dict[str, ValidationError] = {}
     limit = InstanceSettings.current().character_limit
     if not data.text.strip():
-        errors["text"] = "Write something to post."
+        errors["text"] = ValidationError("Write something to post.", code="blank")
     elif count_characters(data.text) + count_characters(data.spoiler_text) > limit:
-        errors["text"] = f"Posts are at most {limit} characters."
+        errors["text"] = ValidationError(f"Posts are at most {limit} characters.", code="too_long")
     if data.visibility not in Visibility.values:
-        errors["visibility"] = "Choose public, unlisted, followers-only or direct."
+        errors["visibility"] = ValidationError(
+            "Choose public, unlisted, followers-only or direct.", code="invalid"
+        )
     if data.language and len(data.language) > LANGUAGE_MAX_LENGTH:
-        errors["language"] = "This is not a language code."
+        errors["language"] = ValidationError("This is not a language code.", code="invalid")
     in_reply_to = None
     if data.in_reply_to_id is not None:
         in_reply_to = (
@@ -49,9 +52,11 @@ def check_status(*, account: Account, data: StatusInput) -> Status | None:
             .first()
         )
         if in_reply_to is None:
-            errors["in_reply_to_id"] = "The post you are replying to does not exist."
+            errors["in_reply_to_id"] = ValidationError(
+                "The post you are replying to does not exist.", code="not_found"
+            )
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors)  # type: ignore[arg-type]
     return in_reply_to
 
 
@@ -69,6 +74,7 @@ def do_create_status(*, account: Account, data: StatusInput) -> Status:
             in_reply_to=in_reply_to,
             in_reply_to_account=in_reply_to.account if in_reply_to else None,
             local=True,
+            application_id=data.application_id,
         )
         status.uri = uris.status_uri(account.username, status.id)
         status.url = uris.status_url(account.username, status.id)

@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def avatar_url(account: Account) -> str:
-    return account.avatar.url if account.avatar else static("herd/avatar.svg")
+    return account.avatar.url if account.avatar else static("herd/avatar.png")
 
 
 @register.filter

@@ -1,0 +1,84 @@
+"""Mastodon's Status entity. Nothing here queries: relations are prefetched by
+timelines.selectors.hydrate and per-viewer facts come from status_facts."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.api.serializers import AccountSerializer
+from accounts.models import Account
+from fediverse import uris
+from fediverse.api.render import iso
+from timelines.models import Status
+from timelines.selectors import StatusFacts
+
+
+def mention_entity(account: Account) -> dict[str, str]:
+    return {
+        "id": str(account.pk),
+        "username": account.username,
+        "url": account.url or uris.account_url(account.username),
+        "acct": account.acct,
+    }
+
+
+class StatusSerializer(serializers.BaseSerializer):
+    """context: {"facts": StatusFacts, "stats": account stats, "viewer": Account | None}"""
+
+    def to_representation(self, status: Status) -> dict[str, Any]:
+        facts: StatusFacts = self.context["facts"]
+        account = AccountSerializer(status.account, context=self.context).data
+        reblog = self.to_representation(status.reblog) if status.reblog_id else None
+        key = status.pk
+        viewer = self.context.get("viewer")
+        data: dict[str, Any] = {
+            "id": str(status.pk),
+            "created_at": iso(status.created_at),
+            "in_reply_to_id": str(status.in_reply_to_id) if status.in_reply_to_id else None,
+            "in_reply_to_account_id": str(status.in_reply_to_account_id)
+            if status.in_reply_to_account_id
+            else None,
+            "sensitive": status.sensitive,
+            "spoiler_text": status.spoiler_text,
+            "visibility": status.visibility,
+            "language": status.language,
+            "uri": status.uri,
+            "url": status.url or None,
+            "replies_count": facts.replies.get(key, 0),
+            "reblogs_count": facts.reblogs.get(key, 0),
+            "favourites_count": facts.favourites.get(key, 0),
+            "edited_at": iso(status.edited_at),
+            "content": status.content,
+            "reblog": reblog,
+            "application": {
+                "name": status.application.name,
+                "website": status.application.website or None,
+            }  # fmt: skip
+            if status.application_id and status.application and status.local
+            else None,
+            "account": account,
+            "media_attachments": [],
+            "mentions": [mention_entity(m.account) for m in status.mentions.all()],
+            "tags": [
+                {"name": tag.name.lower(), "url": uris.tag_url(tag.name.lower())}
+                for tag in status.tags.all()
+            ],
+            "emojis": [],
+            "card": None,
+            "poll": None,
+        }
+        if status.reblog_id:
+            data.update(content="", spoiler_text="", mentions=[], tags=[], url=None)
+        if viewer is not None:
+            data.update(
+                favourited=key in facts.favourited,
+                reblogged=key in facts.reblogged,
+                muted=key in facts.muted,
+                bookmarked=key in facts.bookmarked,
+                filtered=[],
+            )
+            if status.account_id == viewer.pk:
+                data["pinned"] = key in facts.pinned
+        if self.context.get("with_text"):
+            data["text"] = status.text
+        return data

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from oauth2_provider.models import AbstractApplication
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from oauth2_provider.models import AbstractApplication
 
 from fediverse.ids import generate_snowflake
 
@@ -87,7 +87,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
-class User(AbstractBaseUser):
+class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A login on this server. Its public side is the linked local Account."""
 
     id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
@@ -246,8 +246,10 @@ def not_blocked_q(viewer_id: int, account_field: str = "account") -> Q:
 class OAuthApplication(AbstractApplication):
     """A client app registered through POST /api/v1/apps, with Mastodon's extra fields."""
 
-    scopes = models.CharField(max_length=2048, default="read")
-    website = models.CharField(max_length=2048, blank=True, default="")
+    scopes: models.CharField[str, str] = models.CharField(max_length=2048, default="read")
+    website: models.CharField[str, str] = models.CharField(
+        max_length=2048, blank=True, default=""
+    )
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
@@ -258,7 +260,9 @@ class OAuthApplication(AbstractApplication):
 
     def allows_grant_type(self, *grant_types: str) -> bool:
         # Every Mastodon app may use both the authorization code and client credentials.
-        return bool({self.GRANT_AUTHORIZATION_CODE, self.GRANT_CLIENT_CREDENTIALS} & set(grant_types))
+        return bool(
+            {self.GRANT_AUTHORIZATION_CODE, self.GRANT_CLIENT_CREDENTIALS} & set(grant_types)
+        )
 
     @property
     def scope_list(self) -> list[str]:

@@ -80,6 +80,6 @@ def client_for() -> Callable[[User], Client]:
 
 def link_in_last_email(pattern: str = r"https?://\S+") -> str:
     assert mail.outbox, "no email was sent"
-    match = re.search(pattern, mail.outbox[-1].body)
+    match = re.search(pattern, str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(0)

@@ -14,8 +14,12 @@ MAX_PAGE_SIZE = 40
 
 def _with_relations(qs: QuerySet[Status]) -> QuerySet[Status]:
     return qs.select_related(
-        "account", "reblog__account", "in_reply_to_account", "reblog__in_reply_to_account",
-        "application", "reblog__application",
+        "account",
+        "reblog__account",
+        "in_reply_to_account",
+        "reblog__in_reply_to_account",
+        "application",
+        "reblog__application",
     ).prefetch_related("mentions__account", "tags", "reblog__mentions__account", "reblog__tags")
 
 

@@ -42,7 +42,7 @@ class Page:
             limit=limit,
         )
 
-    def as_kwargs(self) -> dict[str, int | None]:
+    def as_kwargs(self) -> dict[str, Any]:
         return {"max_id": self.max_id, "since_id": self.since_id, "min_id": self.min_id,
                 "limit": self.limit}  # fmt: skip
 

@@ -5,9 +5,9 @@ from typing import Any
 from django.urls import URLPattern, path
 
 
-def api(route: str, view: Any, name: str | None = None) -> list[URLPattern]:
+def api(route: str, view: Any) -> list[URLPattern]:
     callable_view = view.as_view() if hasattr(view, "as_view") else view
-    return [path(route, callable_view, name=name), path(route + "/", callable_view)]
+    return [path(route, callable_view), path(route + "/", callable_view)]
 
 
 def flatten(*groups: list[URLPattern]) -> list[URLPattern]:

@@ -28,7 +28,7 @@ class StatusSerializer(serializers.BaseSerializer):
     def to_representation(self, status: Status) -> dict[str, Any]:
         facts: StatusFacts = self.context["facts"]
         account = AccountSerializer(status.account, context=self.context).data
-        reblog = self.to_representation(status.reblog) if status.reblog_id else None
+        reblog = self.to_representation(status.reblog) if status.reblog is not None else None
         key = status.pk
         viewer = self.context.get("viewer")
         data: dict[str, Any] = {

@@ -34,7 +34,7 @@ class SignUpForm(forms.Form):
         max_length=registration.SIGN_UP_REASON_MAX_LENGTH,
     )
     agreement = forms.BooleanField(
-        label="I have read and agree to the server rules and the privacy policy.",
+        label="I have read and agree to the server rules.",
         error_messages={"required": "You must agree to the server rules to sign up."},
     )
 

@@ -1,7 +1,10 @@
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
 from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account
@@ -14,6 +17,13 @@ register = template.Library()
 @register.filter
 def avatar_url(account: Account) -> str:
     return account.avatar.url if account.avatar else static("herd/avatar.png")
+
+
+@register.filter
+def ago(moment: datetime) -> str:
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter

@@ -13,7 +13,8 @@ from timelines.views.common import page_ids, viewer_of
 
 
 def _timeline(
-    request: HttpRequest, qs: QuerySet[Status], title: str, **extra: object
+    request: HttpRequest, qs: QuerySet[Status], title: str, *, compose: bool = False,
+    **extra: object,
 ) -> HttpResponse:
     viewer = viewer_of(request)
     statuses = selectors.paginate(qs, **page_ids(request))
@@ -21,7 +22,7 @@ def _timeline(
         "title": title,
         "statuses": statuses,
         "facts": selectors.status_facts(viewer, statuses),
-        "compose": ComposeForm() if viewer is not None and extra.get("compose") else None,
+        "compose": ComposeForm() if viewer is not None and compose else None,
         "older": statuses[-1].pk if len(statuses) >= selectors.PAGE_SIZE else None,
         **extra,
     }

@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HERD_DATA_DIR=/data
 
+# ffmpeg converts audio, video and animated GIF uploads.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --user-group --home-dir /data herd
 WORKDIR /app
 

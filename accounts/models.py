@@ -253,6 +253,7 @@ class OAuthApplication(AbstractApplication):
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+        verbose_name = "OAuth application"
 
     def get_allowed_schemes(self) -> list[str]:
         # Native apps register their own schemes (oauth2redirect://, icecubesapp://…).
@@ -267,3 +268,84 @@ class OAuthApplication(AbstractApplication):
     @property
     def scope_list(self) -> list[str]:
         return self.scopes.split()
+
+
+def active_mutes() -> models.QuerySet[Mute]:
+    """Mutes still in force: a mute with a duration stops counting the moment it expires."""
+    return Mute.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
+class AccountNote(models.Model):
+    """A private comment an account keeps about another, shown only to its author."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes_written")
+    target_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    comment = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="note_unique")
+        ]
+
+
+class AccountPin(models.Model):
+    """An endorsement: an account the owner features on their profile."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="endorsements")
+    target_account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="endorsed_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "target_account"], name="endorse_unique")
+        ]
+
+
+class AccountDomainBlock(models.Model):
+    """A user's own block of a whole remote domain (not the instance-wide moderation kind)."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="domain_blocks")
+    domain = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "domain"], name="account_domain_unique")
+        ]
+
+
+class FeaturedTag(models.Model):
+    """A hashtag an account promotes on its profile."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="featured_tags")
+    tag = models.ForeignKey("timelines.Tag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "tag"], name="featured_tag_unique")
+        ]
+
+
+class SuggestionDismissal(models.Model):
+    """An account the user asked never to be suggested again."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    target_account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "target_account"], name="suggestion_dismissal_unique"
+            )
+        ]

@@ -4,9 +4,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from accounts.models import Account, Block, Follow, FollowRequest, Mute
+from accounts.models import (
+    Account,
+    AccountDomainBlock,
+    AccountNote,
+    AccountPin,
+    Block,
+    Follow,
+    FollowRequest,
+    active_mutes,
+)
 from fediverse import uris
 
 
@@ -39,6 +48,7 @@ class Relationship:
 
 def relationships(viewer: Account, accounts: Iterable[Account]) -> dict[int, Relationship]:
     """The viewer's relation to each account, in a fixed number of queries."""
+    accounts = list(accounts)
     ids = {a.pk for a in accounts}
     result = {pk: Relationship(is_self=pk == viewer.pk) for pk in ids}
     if not ids:
@@ -69,10 +79,63 @@ def relationships(viewer: Account, accounts: Iterable[Account]) -> dict[int, Rel
         "account_id", flat=True
     ):
         result[pk].blocked_by = True
-    for mute in Mute.objects.filter(account=viewer, target_account_id__in=ids):
+    for mute in active_mutes().filter(account=viewer, target_account_id__in=ids):
         result[mute.target_account_id].muting = True
         result[mute.target_account_id].muting_notifications = mute.hide_notifications
+    _add_profile_relations(viewer, accounts, result)
     return result
+
+
+def _add_profile_relations(
+    viewer: Account, accounts: Iterable[Account], result: dict[int, Relationship]
+) -> None:
+    """Domain blocks, endorsements and private notes."""
+    ids = set(result)
+    domains = {a.domain.lower() for a in accounts if a.domain}
+    if domains:
+        blocked = set(
+            AccountDomainBlock.objects.filter(account=viewer, domain__in=domains).values_list(
+                "domain", flat=True
+            )
+        )
+        for account in accounts:
+            if account.domain and account.domain.lower() in blocked:
+                result[account.pk].domain_blocking = True
+    for pk in AccountPin.objects.filter(account=viewer, target_account_id__in=ids).values_list(
+        "target_account_id", flat=True
+    ):
+        result[pk].endorsed = True
+    for pk, comment in AccountNote.objects.filter(
+        account=viewer, target_account_id__in=ids
+    ).values_list("target_account_id", "comment"):
+        result[pk].note = comment
+
+
+def excluded_by(viewer: Account, field: str = "pk") -> Q:
+    """Rows whose account the viewer blocks, mutes or is blocked by; Mastodon leaves them out
+    of account lists, directories and suggestions."""
+    return (
+        Q(**{f"{field}__in": Block.objects.filter(account=viewer).values("target_account_id")})
+        | Q(**{f"{field}__in": Block.objects.filter(target_account=viewer).values("account_id")})
+        | Q(**{f"{field}__in": active_mutes().filter(account=viewer).values("target_account_id")})
+    )
+
+
+def muted_account_ids(viewer: Account) -> QuerySet[Any]:
+    return active_mutes().filter(account=viewer).values("target_account_id")
+
+
+def blocked_domains(viewer: Account) -> QuerySet[Any]:
+    return AccountDomainBlock.objects.filter(account=viewer).values("domain")
+
+
+def listable_q(prefix: str = "") -> Q:
+    """Accounts that may show up in lists of people: not suspended, and, when local, with a
+    confirmed and approved login (pending sign-ups stay invisible)."""
+    return Q(**{f"{prefix}suspended_at__isnull": True}) & (
+        Q(**{f"{prefix}domain__isnull": False})
+        | Q(**{f"{prefix}user__approved": True, f"{prefix}user__confirmed_at__isnull": False})
+    )
 
 
 def relationship(viewer: Account | None, account: Account) -> Relationship:

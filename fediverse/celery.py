@@ -11,3 +11,29 @@ app.autodiscover_tasks()
 # Queues named in the design: deliveries, inbox processing, fan-out and media each get their
 # own workers in production so that a flood in one never starves the others.
 QUEUES = ("default", "push", "ingress", "fanout", "media", "scheduler")
+
+# Periodic work, on the scheduler queue. Each entry is merged in, so apps can add their own.
+app.conf.beat_schedule = {
+    **(app.conf.beat_schedule or {}),
+    "close-expired-polls": {
+        "task": "timelines.tasks.close_expired_polls",
+        "schedule": 60.0,
+        "options": {"queue": "scheduler"},
+    },
+    "publish-scheduled-statuses": {
+        "task": "timelines.tasks.publish_scheduled_statuses",
+        "schedule": 60.0,
+        "options": {"queue": "scheduler"},
+    },
+    # Uploads nobody posted within a day, and remote media past the admin's retention.
+    "remove-unattached-media": {
+        "task": "media.tasks.remove_unattached_media",
+        "schedule": 3600.0,
+        "options": {"queue": "media"},
+    },
+    "purge-remote-media-cache": {
+        "task": "media.tasks.purge_remote_media_cache",
+        "schedule": 3600.0,
+        "options": {"queue": "media"},
+    },
+}

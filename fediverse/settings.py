@@ -3,6 +3,7 @@ the defaults run a single-machine instance (see the README's configuration table
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from corsheaders.defaults import default_headers
@@ -45,6 +46,8 @@ FEDIVERSE_DOMAIN = os.environ.get("FEDIVERSE_DOMAIN", "localhost:8000")
 FEDIVERSE_HTTPS = env_bool("FEDIVERSE_HTTPS", False)
 FEDIVERSE_SCHEME = "https" if FEDIVERSE_HTTPS else "http"
 FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES = env_list("FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES")
+# Require HTTP signatures on ActivityPub GETs (Mastodon's secure mode).
+AUTHORIZED_FETCH = env_bool("AUTHORIZED_FETCH", False)
 HERD_VERSION = "0.1.0"
 # Where users get this server's source code, shown by the instance API (AGPL).
 SOURCE_URL = os.environ.get("SOURCE_URL", "")
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "fediverse.api.ratelimit.RateLimitMiddleware",
+    "moderation.middleware.LoginActivityMiddleware",
 ]
 
 ROOT_URLCONF = "fediverse.urls"
@@ -172,6 +177,28 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_URL = "/system/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Media files live on the local filesystem under MEDIA_ROOT, or in any S3-compatible bucket
+# when S3_BUCKET is set (through django-storages). Their names are random; objects are public.
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "custom_domain": os.environ.get("S3_ALIAS_HOST") or None,
+            "default_acl": os.environ.get("S3_PERMISSION", "public-read") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=315576000, immutable"},
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WHITENOISE_USE_FINDERS = True
@@ -206,6 +233,19 @@ RATELIMIT_VIEW = "fediverse.views.rate_limited"
 # Sign-up and login attempts allowed per IP address, as Mastodon's Rack::Attack does.
 SIGN_UP_RATE = os.environ.get("SIGN_UP_RATE", "25/5m")
 LOGIN_RATE = os.environ.get("LOGIN_RATE", "25/5m")
+# The API's limits, Mastodon's defaults: "requests/period" with the period in s, m, h or d.
+# Counters live in the cache (Redis), shared by every process. Addresses in the safelist
+# are never limited; none by default, since a proxy may pass on a forged loopback address.
+API_RATELIMIT_ENABLE = env_bool("API_RATELIMIT_ENABLE", True)
+API_RATELIMIT_SAFELIST = env_list("API_RATELIMIT_SAFELIST")
+API_RATELIMITS = {
+    key: os.environ.get(f"API_RATELIMIT_{key.upper()}", default)
+    for key, default in {
+        "per_account": "1500/5m", "per_token": "300/5m", "anonymous": "300/5m",
+        "sign_up": "5/30m", "media": "30/30m", "delete": "30/30m", "paging": "300/15m",
+        "statuses": "300/3h", "follows": "400/24h", "reports": "400/24h",
+    }.items()
+}  # fmt: skip
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.oauth.urls")),
     path("", include("fediverse.api.urls")),
+    path("", include("federation.urls")),
+    path("", include("media.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
     path("", include("timelines.urls")),

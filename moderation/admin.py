@@ -15,6 +15,7 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_ratelimit.decorators import ratelimit
@@ -22,9 +23,12 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import Account
 from fediverse import uris
 from moderation.forms import EXPIRY_CHOICES
-from moderation.models import InstanceSettings, Invite, Rule
+from moderation.models import Announcement, CustomEmoji, InstanceSettings, Invite, Report, Rule
+from moderation.services.custom_emojis import check_custom_emoji, do_save_custom_emoji, still_png
 from moderation.services.invites import do_create_invite, do_expire_invite
 from moderation.services.registrations import do_set_registrations_mode
+from moderation.services.reports import do_assign_report, do_reopen_report, do_resolve_report
+from timelines.models import Status
 
 admin.site.site_header = "Herd administration"
 admin.site.site_title = "Herd admin"
@@ -47,7 +51,8 @@ class InstanceSettingsForm(forms.ModelForm):
         model = InstanceSettings
         fields = ("title", "short_description", "description", "contact_account",
                   "contact_email", "registrations_mode", "require_sign_up_reason",
-                  "users_can_invite", "character_limit")  # fmt: skip
+                  "users_can_invite", "character_limit", "privacy_policy",
+                  "terms_of_service", "media_cache_retention_days")  # fmt: skip
 
     def clean_character_limit(self) -> int:
         limit: int = self.cleaned_data["character_limit"]
@@ -67,12 +72,21 @@ class InstanceSettingsAdmin(admin.ModelAdmin):
             {"fields": ("registrations_mode", "require_sign_up_reason", "users_can_invite")},
         ),
         ("Posting", {"fields": ("character_limit",)}),
+        ("Policies", {"fields": ("privacy_policy", "terms_of_service")}),
+        ("Content retention", {"fields": ("media_cache_retention_days",)}),
     )
     radio_fields = {"registrations_mode": admin.VERTICAL}
     autocomplete_fields = ("contact_account",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the one row is made by InstanceSettings.current()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Apps show when each long text last changed (extended description, policies).
+        for text in ("description", "privacy_policy", "terms_of_service"):
+            if text in form.changed_data:
+                setattr(obj, f"{text}_updated_at", timezone.now())
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -230,3 +244,133 @@ class InviteAdmin(admin.ModelAdmin):
                 self.log_change(request, invite, "Expired")
                 count += 1
         self.message_user(request, f"Expired {count} invite(s).", messages.SUCCESS)
+
+
+class ReportStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "Unresolved"), ("resolved", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Report]) -> QuerySet[Report]:
+        if self.value() == "open":
+            return queryset.filter(action_taken_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(action_taken_at__isnull=False)
+        return queryset
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The report queue: moderators read what was reported, take it, and resolve it."""
+
+    list_display = ("id", "target_account", "account", "category", "short_comment",
+                    "created_at", "resolved", "assigned_account")  # fmt: skip
+    list_select_related = ("account", "target_account", "assigned_account")
+    list_filter = (ReportStateFilter, "category")
+    search_fields = ("target_account__username", "account__username", "comment")
+    ordering = ("-created_at",)
+    actions = ("assign_to_me", "resolve", "reopen")
+    fields = ("target_account", "account", "category", "comment", "reported_posts",
+              "cited_rules", "forwarded", "forward_to_domains", "assigned_account",
+              "action_taken_at", "action_taken_by_account", "created_at")  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="comment")
+    def short_comment(self, report: Report) -> str:
+        return report.comment[:80]
+
+    @admin.display(description="resolved", boolean=True)
+    def resolved(self, report: Report) -> bool:
+        return report.action_taken
+
+    @admin.display(description="reported posts")
+    def reported_posts(self, report: Report) -> str:
+        # Moderators read every attached post, followers-only ones included.
+        posts = Status.objects.filter(pk__in=report.status_ids).order_by("id")
+        return "\n\n".join(f"[{p.pk}] {p.text or p.content}" for p in posts) or "—"
+
+    @admin.display(description="rules cited")
+    def cited_rules(self, report: Report) -> str:
+        return "; ".join(r.text for r in Rule.objects.filter(pk__in=report.rule_ids)) or "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports are filed by users and remote servers
+
+    @admin.action(description="Assign selected reports to me", permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        for report in queryset:
+            do_assign_report(report=report, moderator=request.user.account)  # type: ignore[union-attr]
+            self.log_change(request, report, "Assigned")
+        self.message_user(request, f"Assigned {queryset.count()} report(s) to you.")
+
+    @admin.action(description="Mark selected reports as resolved", permissions=["change"])
+    def resolve(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        for report in queryset.filter(action_taken_at__isnull=True):
+            do_resolve_report(report=report, moderator=request.user.account)  # type: ignore[union-attr]
+            self.log_change(request, report, "Resolved")
+        self.message_user(request, "Resolved.", messages.SUCCESS)
+
+    @admin.action(description="Reopen selected reports", permissions=["change"])
+    def reopen(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        for report in queryset.filter(action_taken_at__isnull=False):
+            do_reopen_report(report=report)
+            self.log_change(request, report, "Reopened")
+        self.message_user(request, "Reopened.", messages.SUCCESS)
+
+
+class AdminOnly(admin.ModelAdmin):
+    """Announcements and custom emojis speak for the server: moderators read, admins write."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_admin(request)
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(AdminOnly):
+    list_display = ("__str__", "published_at", "starts_at", "ends_at", "all_day")
+    fields = ("text", "published_at", "starts_at", "ends_at", "all_day")
+    ordering = ("-created_at",)
+
+
+class CustomEmojiForm(forms.ModelForm):
+    class Meta:
+        model = CustomEmoji
+        fields = ("shortcode", "image", "category", "visible_in_picker", "disabled")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        image = data.get("image") if "image" in self.changed_data else None
+        if data.get("shortcode"):
+            check_custom_emoji(shortcode=data["shortcode"], image=image, exclude=self.instance.pk)
+        if image is not None:
+            still_png(image)
+        return data
+
+
+@admin.register(CustomEmoji)
+class CustomEmojiAdmin(AdminOnly):
+    form = CustomEmojiForm
+    list_display = ("shortcode", "preview", "domain", "category", "visible_in_picker", "disabled")
+    list_filter = (("domain", admin.EmptyFieldListFilter), "disabled", "visible_in_picker")
+    search_fields = ("shortcode", "domain", "category")
+    ordering = ("domain", "shortcode")
+
+    @admin.display(description="image")
+    def preview(self, emoji: CustomEmoji) -> SafeString | str:
+        if not emoji.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt=":{}:" height="32">', emoji.image.url, emoji.shortcode
+        )
+
+    def save_model(self, request: HttpRequest, obj: CustomEmoji, form: Any, change: bool) -> None:
+        image = form.cleaned_data.get("image") if "image" in form.changed_data else None
+        do_save_custom_emoji(emoji=obj, image=image)

@@ -21,6 +21,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Fast hashing keeps hundreds of sign-ups quick; production uses PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Only the rate limit tests turn the API limits on (with the `settings` fixture).
+API_RATELIMIT_ENABLE = False
 ALLOWED_HOSTS = ["*"]
 # Live-server threads must not keep connections open past a test, or the test database
 # cannot be dropped at the end.

@@ -1,12 +1,27 @@
 """Reads of statuses for pages and the API: timelines, threads, and the per-viewer facts about
 a page of statuses, loaded in a few queries for the whole page."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import Account, Follow
-from timelines.models import Bookmark, Favourite, Notification, Status, StatusPin, Tag
+from accounts.selectors import blocked_domains, excluded_by, muted_account_ids
+from timelines.models import (
+    Bookmark,
+    Favourite,
+    Notification,
+    PollVote,
+    Status,
+    StatusPin,
+    Tag,
+    Visibility,
+)
+from timelines.models_curation import ListAccount, TagFollow
+from timelines.services.conversation_mutes import muted_status_ids
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 40
@@ -20,7 +35,16 @@ def _with_relations(qs: QuerySet[Status]) -> QuerySet[Status]:
         "reblog__in_reply_to_account",
         "application",
         "reblog__application",
-    ).prefetch_related("mentions__account", "tags", "reblog__mentions__account", "reblog__tags")
+        "poll",
+        "reblog__poll",
+    ).prefetch_related(
+        "mentions__account",
+        "tags",
+        "media_attachments",
+        "reblog__mentions__account",
+        "reblog__tags",
+        "reblog__media_attachments",
+    )
 
 
 def hydrate(qs: QuerySet[Status]) -> QuerySet[Status]:
@@ -57,11 +81,46 @@ def home_timeline(viewer: Account) -> QuerySet[Status]:
         | Q(in_reply_to_account_id__in=followed)
         | Q(in_reply_to_account_id=F("account_id"))
     )
+    # Boosts of and replies to muted or blocked accounts stay off home too; the viewer's own
+    # posts always show.
+    involves_muted = (
+        Q(account_id__in=muted_account_ids(viewer))
+        | excluded_by(viewer, "reblog__account_id")
+        | excluded_by(viewer, "in_reply_to_account_id")
+    )
+    from_follows = own_or_followed & (replies_ok | Q(account=viewer))
     return (
         Status.objects.visible_to(viewer)
-        .filter(own_or_followed)
-        .filter(replies_ok | Q(account=viewer))
+        .filter(from_follows | _with_followed_tags(viewer))
+        .exclude(involves_muted & ~Q(account=viewer))
+        .exclude(_in_exclusive_lists(viewer))
     )
+
+
+def _with_followed_tags(viewer: Account) -> Q:
+    """Public original posts carrying a hashtag the viewer follows come into home too."""
+    tags = TagFollow.objects.filter(account=viewer).values("tag_id")
+    return Q(
+        id__in=Status.tags.through.objects.filter(tag_id__in=tags).values("status_id"),
+        visibility=Visibility.PUBLIC,
+        reblog__isnull=True,
+        account__suspended_at__isnull=True,
+        account__silenced_at__isnull=True,
+    )
+
+
+def _in_exclusive_lists(viewer: Account) -> Q:
+    """Members of the viewer's exclusive lists are read in those lists, not on home."""
+    members = ListAccount.objects.filter(list__account=viewer, list__exclusive=True)
+    return Q(account_id__in=members.values("account_id")) & ~Q(account=viewer)
+
+
+def _without_excluded(qs: QuerySet[Status], viewer: Account | None) -> QuerySet[Status]:
+    """Public listings leave out the viewer's muted accounts and blocked domains."""
+    if viewer is None:
+        return qs
+    qs = qs.exclude(account_id__in=muted_account_ids(viewer))
+    return qs.exclude(account__domain__in=blocked_domains(viewer))
 
 
 def public_timeline(viewer: Account | None, *, local: bool | None = None) -> QuerySet[Status]:
@@ -71,15 +130,37 @@ def public_timeline(viewer: Account | None, *, local: bool | None = None) -> Que
         qs = qs.filter(local=True)
     elif local is False:
         qs = qs.filter(local=False)
-    return qs
+    return _without_excluded(qs, viewer)
 
 
-def tag_timeline(viewer: Account | None, tag_name: str) -> QuerySet[Status]:
-    return (
+TAGS_PER_MODE = 4  # Mastodon reads at most four names from each of any[], all[], none[]
+
+
+def _tagged(names: list[str]) -> QuerySet[Status]:
+    tags = Tag.objects.annotate(lname=Lower("name")).filter(lname__in=[n.lower() for n in names])
+    return Status.tags.through.objects.filter(tag_id__in=tags.values("id")).values("status_id")
+
+
+def tag_timeline(
+    viewer: Account | None,
+    tag_name: str,
+    *,
+    any_of: list[str] | None = None,
+    all_of: list[str] | None = None,
+    none_of: list[str] | None = None,
+) -> QuerySet[Status]:
+    """Posts with the tag or any of `any_of`, with every tag of `all_of`, none of `none_of`."""
+    qs = (
         Status.objects.visible_to(viewer)
         .listed()
-        .filter(tags__name__iexact=tag_name, account__suspended_at__isnull=True)
+        .filter(id__in=_tagged([tag_name, *(any_of or [])[:TAGS_PER_MODE]]))
+        .filter(account__suspended_at__isnull=True)
     )
+    for name in (all_of or [])[:TAGS_PER_MODE]:
+        qs = qs.filter(id__in=_tagged([name]))
+    if none_of:
+        qs = qs.exclude(id__in=_tagged(none_of[:TAGS_PER_MODE]))
+    return _without_excluded(qs, viewer)
 
 
 def find_tag(name: str) -> Tag | None:
@@ -128,6 +209,10 @@ class StatusFacts:
     bookmarked: set[int] = field(default_factory=set)
     muted: set[int] = field(default_factory=set)
     pinned: set[int] = field(default_factory=set)
+    own_votes: dict[int, list[int]] = field(default_factory=dict)
+    # Filter matches (timelines.services.filters.FilterMatch) of the viewer's filters, set by
+    # timelines.api.present for the endpoint's filter context.
+    filtered: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
@@ -165,7 +250,18 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
                 "status_id", flat=True
             )
         )
+        facts.own_votes = own_poll_votes(viewer, ids)
+        facts.muted = muted_status_ids(viewer.pk, ids)
     return facts
+
+
+def own_poll_votes(viewer: Account, status_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The choices the viewer voted for in the polls of these statuses, by status id."""
+    votes: dict[int, list[int]] = {}
+    rows = PollVote.objects.filter(account=viewer, poll__status_id__in=list(status_ids))
+    for status_id, choice in rows.order_by("choice").values_list("poll__status_id", "choice"):
+        votes.setdefault(status_id, []).append(choice)
+    return votes
 
 
 def pinned_statuses(qs: QuerySet[Status]) -> QuerySet[Status]:
@@ -178,8 +274,27 @@ def bookmarked_statuses(viewer: Account) -> QuerySet[Status]:
 
 
 def notifications(viewer: Account) -> QuerySet[Notification]:
+    """The notification list: without those the policy held back or from suspended senders."""
     return (
-        Notification.objects.filter(account=viewer)
+        Notification.objects.filter(
+            account=viewer, filtered__isnull=True, from_account__suspended_at__isnull=True
+        )
         .select_related("from_account", "status__account")
         .order_by("-id")
     )
+
+
+def reblogs_of(viewer: Account | None, status: Status) -> QuerySet[Status]:
+    """The boosts of a status, for the accounts that boosted it (paged by the boost's id)."""
+    qs = Status.objects.filter(reblog=status, account__suspended_at__isnull=True)
+    if viewer is not None:
+        qs = qs.exclude(excluded_by(viewer, "account_id"))
+    return qs.select_related("account")
+
+
+def favourites_of(viewer: Account | None, status: Status) -> QuerySet[Favourite]:
+    """The favourites of a status, for the accounts that gave them (paged by favourite id)."""
+    qs = Favourite.objects.filter(status=status, account__suspended_at__isnull=True)
+    if viewer is not None:
+        qs = qs.exclude(excluded_by(viewer, "account_id"))
+    return qs.select_related("account")

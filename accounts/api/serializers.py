@@ -10,14 +10,17 @@ from accounts.models import Account, Role, User
 from accounts.selectors import AccountStats, Relationship
 from fediverse import uris
 from fediverse.api.render import iso, iso_date
+from media.services.profile_images import profile_image_url
 
 
-def avatar_url(account: Account) -> str:
-    return uris.absolute(account.avatar.url if account.avatar else static("herd/avatar.png"))
+def avatar_url(account: Account, *, still: bool = False) -> str:
+    found = profile_image_url(account.avatar, still=still)
+    return found or uris.absolute(static("herd/avatar.png"))
 
 
-def header_url(account: Account) -> str:
-    return uris.absolute(account.header.url if account.header else static("herd/header.png"))
+def header_url(account: Account, *, still: bool = False) -> str:
+    found = profile_image_url(account.header, still=still)
+    return found or uris.absolute(static("herd/header.png"))
 
 
 def render_fields(account: Account) -> list[dict[str, Any]]:
@@ -62,9 +65,9 @@ class AccountSerializer(serializers.BaseSerializer):
             "url": account.url or uris.account_url(account.username),
             "uri": account.uri or uris.account_uri(account.username),
             "avatar": avatar_url(account),
-            "avatar_static": avatar_url(account),
+            "avatar_static": avatar_url(account, still=True),
             "header": header_url(account),
-            "header_static": header_url(account),
+            "header_static": header_url(account, still=True),
             "followers_count": stats.followers,
             "following_count": stats.following,
             "statuses_count": stats.statuses,

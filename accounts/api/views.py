@@ -3,16 +3,18 @@
 from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.serializers import AccountSerializer, CredentialAccountSerializer
 from accounts.models import Account
-from accounts.selectors import account_stats
+from accounts.selectors import account_stats, listable_q
 from fediverse.api.pagination import Page, paginated
 from fediverse.api.parsers import to_bool
 from fediverse.api.views import ApiView, public, user
+from media.selectors import with_media
 from timelines import selectors
 from timelines.api.present import present_statuses
 
@@ -27,10 +29,11 @@ def present_accounts(accounts: list[Account]) -> list[dict[str, Any]]:
 
 
 def visible_account(account_id: str) -> Account:
-    """Suspended accounts answer as missing, like every invisible object."""
+    """Suspended accounts, and local ones still awaiting confirmation or approval, answer as
+    missing, like every invisible object."""
     if not str(account_id).isdigit():
-        raise Account.DoesNotExist
-    return get_object_or_404(Account, pk=int(account_id), suspended_at__isnull=True)
+        raise Http404
+    return get_object_or_404(Account.objects.filter(listable_q()), pk=int(account_id))
 
 
 class VerifyCredentialsView(ApiView):
@@ -66,7 +69,7 @@ class AccountStatusesView(ApiView):
         if params.get("tagged"):
             qs = qs.filter(tags__name__iexact=params["tagged"])
         if to_bool(params.get("only_media")):
-            qs = qs.none()  # media attachments arrive with the media issue
+            qs = with_media(qs)
         if to_bool(params.get("pinned")):
             qs = selectors.pinned_statuses(qs)
         statuses = selectors.paginate(qs, **Page.from_request(request).as_kwargs())

@@ -8,6 +8,7 @@ from accounts.models import Account, User
 from accounts.services import mail
 from accounts.services.registration import check_email, check_password
 from fediverse.formatting import render_plain_text
+from media.services.profile_images import check_profile_image, do_replace_profile_image
 from timelines.services.rendering import resolve_local_mention, tag_url
 
 DISPLAY_NAME_MAX_LENGTH = 30
@@ -15,8 +16,6 @@ NOTE_MAX_LENGTH = 500
 MAX_FIELDS = 4
 FIELD_NAME_MAX_LENGTH = 255
 FIELD_VALUE_MAX_LENGTH = 255
-IMAGE_MAX_BYTES = 2 * 1024 * 1024
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 def check_profile(
@@ -42,36 +41,9 @@ def check_profile(
 
 
 def check_image(upload: UploadedFile) -> None:
-    """Decide the format by content, not by name: Pillow must recognise the bytes."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size is not None and upload.size > IMAGE_MAX_BYTES:
-        raise ValidationError("Images are at most 2 MB.", code="too_large")
-    try:
-        with Image.open(upload) as image:
-            kind = Image.MIME.get(image.format or "")
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValidationError("This file is not a PNG, JPEG, GIF or WebP image.") from error
-    finally:
-        upload.seek(0)
-    if kind not in IMAGE_TYPES:
-        raise ValidationError("This file is not a PNG, JPEG, GIF or WebP image.")
-
-
-IMAGE_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
-
-
-def _random_image_name(upload: UploadedFile) -> str:
-    """Stored names are random; the extension follows the content, never the upload's name."""
-    import secrets
-
-    from PIL import Image
-
-    with Image.open(upload) as image:
-        extension = IMAGE_EXTENSIONS.get(image.format or "", "")
-    upload.seek(0)
-    return secrets.token_hex(16) + extension
+    """Avatars and headers are checked and processed by the media app, as uploads are: the
+    format decided by content, limits before decoding, metadata dropped."""
+    check_profile_image(upload)
 
 
 def render_note(text: str) -> str:
@@ -97,9 +69,9 @@ def do_update_profile(
         account.locked = locked
         account.bot = bot
         if avatar is not None:
-            account.avatar.save(_random_image_name(avatar), avatar, save=False)
+            do_replace_profile_image(account.avatar, avatar, "avatar")
         if header is not None:
-            account.header.save(_random_image_name(header), header, save=False)
+            do_replace_profile_image(account.header, header, "header")
         account.save()
         if not locked:
             # Unlocking accepts every pending request, as Mastodon does.

@@ -15,6 +15,8 @@ from accounts.services import mail
 from accounts.services.keys import generate_key_pair
 from fediverse import uris
 from moderation.models import InstanceSettings, Invite, RegistrationMode
+from timelines.models import ADMIN_SIGN_UP
+from timelines.services.notifications import notify_staff
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$", re.IGNORECASE)
 USERNAME_MAX_LENGTH = 30
@@ -168,6 +170,7 @@ def do_create_local_account(
         else:
             user.set_unusable_password()
         user.save()
+        notify_staff(from_account=account, type=ADMIN_SIGN_UP)
         if invite is not None:
             _use_invite(invite, account)
         if not confirmed:

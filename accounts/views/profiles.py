@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors
 from accounts.models import Account, FollowRequest, User
 from accounts.services import follows
+from federation.negotiation import actor_alternate
 from timelines.selectors import PAGE_SIZE, account_statuses, paginate, status_facts
 from timelines.views.common import page_ids, viewer_of
 
@@ -22,6 +23,7 @@ def _find_account(acct: str) -> Account:
     return account
 
 
+@actor_alternate
 def profile(request: HttpRequest, acct: str) -> HttpResponse:
     account = _find_account(acct)
     viewer = viewer_of(request)

@@ -9,8 +9,12 @@ from accounts.api.serializers import AccountSerializer
 from accounts.models import Account
 from fediverse import uris
 from fediverse.api.render import iso
-from timelines.models import Status
+from media.api.serializers import media_entity
+from timelines.api.filter_entities import filter_result_entity
+from timelines.models import Poll, Status, Visibility
 from timelines.selectors import StatusFacts
+
+PINNABLE = (Visibility.PUBLIC, Visibility.UNLISTED, Visibility.PRIVATE)
 
 
 def mention_entity(account: Account) -> dict[str, str]:
@@ -20,6 +24,37 @@ def mention_entity(account: Account) -> dict[str, str]:
         "url": account.url or uris.account_url(account.username),
         "acct": account.acct,
     }
+
+
+def poll_of(status: Status) -> Poll | None:
+    """The poll hydrate() selected along with the status, if it has one."""
+    try:
+        return status.poll
+    except Poll.DoesNotExist:
+        return None
+
+
+def poll_entity(poll: Poll, own_votes: list[int] | None, viewer: Account | None) -> dict[str, Any]:
+    # Totals stay hidden until the end when the author asked so, from the author too.
+    show_totals = poll.expired or not poll.hide_totals
+    tallies = list(poll.tallies) + [0] * (len(poll.options) - len(poll.tallies))
+    data: dict[str, Any] = {
+        "id": str(poll.pk),
+        "expires_at": iso(poll.expires_at),
+        "expired": poll.expired,
+        "multiple": poll.multiple,
+        "votes_count": poll.votes_count,
+        "voters_count": poll.voters_count,
+        "options": [
+            {"title": title, "votes_count": tallies[index] if show_totals else None}
+            for index, title in enumerate(poll.options)
+        ],
+        "emojis": [],
+    }
+    if viewer is not None:
+        data["voted"] = poll.account_id == viewer.pk or bool(own_votes)
+        data["own_votes"] = own_votes or []
+    return data
 
 
 class StatusSerializer(serializers.BaseSerializer):
@@ -57,7 +92,7 @@ class StatusSerializer(serializers.BaseSerializer):
             if status.application_id and status.application and status.local
             else None,
             "account": account,
-            "media_attachments": [],
+            "media_attachments": [media_entity(m) for m in status.media_attachments.all()],
             "mentions": [mention_entity(m.account) for m in status.mentions.all()],
             "tags": [
                 {"name": tag.name.lower(), "url": uris.tag_url(tag.name.lower())}
@@ -67,6 +102,9 @@ class StatusSerializer(serializers.BaseSerializer):
             "card": None,
             "poll": None,
         }
+        poll = poll_of(status)
+        if poll is not None:
+            data["poll"] = poll_entity(poll, facts.own_votes.get(key), viewer)
         if status.reblog_id:
             data.update(content="", spoiler_text="", mentions=[], tags=[], url=None)
         if viewer is not None:
@@ -75,9 +113,10 @@ class StatusSerializer(serializers.BaseSerializer):
                 reblogged=key in facts.reblogged,
                 muted=key in facts.muted,
                 bookmarked=key in facts.bookmarked,
-                filtered=[],
+                filtered=[filter_result_entity(m) for m in facts.filtered.get(key, ())],
             )
-            if status.account_id == viewer.pk:
+            pinnable = not status.reblog_id and status.visibility in PINNABLE
+            if status.account_id == viewer.pk and pinnable:
                 data["pinned"] = key in facts.pinned
         if self.context.get("with_text"):
             data["text"] = status.text

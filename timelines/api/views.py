@@ -10,8 +10,10 @@ from fediverse.api.errors import ApiError
 from fediverse.api.pagination import Page, paginated
 from fediverse.api.parsers import to_bool
 from fediverse.api.views import ApiView, public, user
+from media.selectors import with_media
 from timelines import selectors
-from timelines.api.present import present_status, present_statuses
+from timelines.api import compose
+from timelines.api.present import present_status, present_statuses, present_timeline
 from timelines.models import Status
 from timelines.services import statuses as status_service
 from timelines.services.interactions import find_visible_status
@@ -23,6 +25,8 @@ STATUS_ERRORS = {
     ("visibility", "invalid"): "Validation failed: Visibility is not included in the list",
     ("language", "invalid"): "Validation failed: Language is not a valid language code",
     ("in_reply_to_id", "not_found"): "Record not found",
+    # Mastodon's media refusals carry no "Validation failed" prefix.
+    ("media_ids", "media"): "{message}",
 }
 
 
@@ -36,7 +40,7 @@ def status_error(error: ValidationError) -> ApiError:
                 return ApiError(message, 404)
             if message:
                 limit = InstanceSettings.current().character_limit
-                return ApiError(message.format(limit=limit), 422)
+                return ApiError(message.format(limit=limit, message=item.message), 422)
     from fediverse.api.errors import validation_message
 
     return ApiError(validation_message(error), 422)
@@ -60,6 +64,8 @@ def status_input(request: Request) -> status_service.StatusInput:
         language=str(data.get("language") or "") or None,
         in_reply_to_id=parse_id(data.get("in_reply_to_id")),
         application_id=request.auth.application_id,
+        poll=compose.poll_from(data),
+        media_ids=compose.media_ids_from(data),
     )
 
 
@@ -81,12 +87,10 @@ class StatusesView(ApiView):
 
     def post(self, request: Request) -> Response:
         try:
-            status = status_service.do_create_status(
-                account=self.acting, data=status_input(request)
-            )
+            made = compose.create(account=self.acting, data=status_input(request), request=request)
         except ValidationError as error:
             raise status_error(error) from error
-        return Response(present_status(self.viewer, hydrated(status)))
+        return Response(compose.present_created(self.viewer, made))
 
     def get(self, request: Request) -> Response:
         ids = [int(i) for i in request.query_params.getlist("id[]") or
@@ -98,7 +102,11 @@ class StatusesView(ApiView):
 
 
 class StatusView(ApiView):
-    access = {"GET": public("read:statuses"), "DELETE": user("write:statuses")}
+    access = {
+        "GET": public("read:statuses"),
+        "PUT": user("write:statuses"),
+        "DELETE": user("write:statuses"),
+    }
 
     def get(self, request: Request, status_id: str) -> Response:
         status = visible_status(self, status_id)
@@ -112,6 +120,14 @@ class StatusView(ApiView):
         status_service.do_delete_status(account=self.acting, status=status)
         return Response(data)
 
+    def put(self, request: Request, status_id: str) -> Response:
+        status = visible_status(self, status_id)
+        try:
+            edited = compose.edit(account=self.acting, status=status, request=request)
+        except ValidationError as error:
+            raise status_error(error) from error
+        return Response(present_status(self.viewer, hydrated(edited)))
+
 
 class HomeTimelineView(ApiView):
     access = {"GET": user("read:statuses")}
@@ -119,7 +135,7 @@ class HomeTimelineView(ApiView):
     def get(self, request: Request) -> Response:
         page = Page.from_request(request)
         statuses = selectors.paginate(selectors.home_timeline(self.acting), **page.as_kwargs())
-        return paginated(request, present_statuses(self.viewer, statuses), statuses)
+        return paginated(request, present_timeline(self.viewer, statuses, "home"), statuses)
 
 
 class PublicTimelineView(ApiView):
@@ -132,9 +148,9 @@ class PublicTimelineView(ApiView):
             local = False
         qs = selectors.public_timeline(self.viewer, local=local)
         if to_bool(params.get("only_media")):
-            qs = qs.none()  # no post carries media until uploads exist
+            qs = with_media(qs)
         statuses = selectors.paginate(qs, **Page.from_request(request).as_kwargs())
-        return paginated(request, present_statuses(self.viewer, statuses), statuses)
+        return paginated(request, present_timeline(self.viewer, statuses, "public"), statuses)
 
 
 class TagTimelineView(ApiView):
@@ -142,10 +158,16 @@ class TagTimelineView(ApiView):
 
     def get(self, request: Request, hashtag: str) -> Response:
         params = request.query_params
-        qs = selectors.tag_timeline(self.viewer, hashtag)
+        names = {mode: params.getlist(f"{mode}[]") or params.getlist(mode)
+                 for mode in ("any", "all", "none")}  # fmt: skip
+        qs = selectors.tag_timeline(
+            self.viewer, hashtag, any_of=names["any"], all_of=names["all"], none_of=names["none"]
+        )
         if to_bool(params.get("local")):
             qs = qs.filter(local=True)
         elif to_bool(params.get("remote")):
             qs = qs.filter(local=False)
-        statuses = selectors.paginate(qs.distinct(), **Page.from_request(request).as_kwargs())
-        return paginated(request, present_statuses(self.viewer, statuses), statuses)
+        if to_bool(params.get("only_media")):
+            qs = with_media(qs)
+        statuses = selectors.paginate(qs, **Page.from_request(request).as_kwargs())
+        return paginated(request, present_timeline(self.viewer, statuses, "public"), statuses)

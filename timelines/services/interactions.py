@@ -34,15 +34,24 @@ def do_unfavourite(*, account: Account, status: Status) -> None:
     Favourite.objects.filter(account=account, status=status).delete()
 
 
-def check_reblog(*, account: Account, status: Status) -> None:
+REBLOG_VISIBILITIES = (Visibility.PUBLIC, Visibility.UNLISTED, Visibility.PRIVATE)
+
+
+def check_reblog(*, account: Account, status: Status, visibility: str | None = None) -> None:
     # Mastodon lets authors boost their own followers-only posts, to the same audience.
     own_private = status.visibility == Visibility.PRIVATE and status.account_id == account.pk
     if status.visibility in (Visibility.PRIVATE, Visibility.DIRECT) and not own_private:
         raise ValidationError("This post cannot be boosted.", code="forbidden")
+    if visibility is not None and visibility not in REBLOG_VISIBILITIES:
+        raise ValidationError(
+            {"visibility": ValidationError("Is not included in the list.", code="invalid")}
+        )
 
 
-def do_reblog(*, account: Account, status: Status) -> Status:
-    check_reblog(account=account, status=status)
+def do_reblog(*, account: Account, status: Status, visibility: str | None = None) -> Status:
+    """`visibility` is the booster's choice (public when not given); a followers-only post
+    keeps its own audience."""
+    check_reblog(account=account, status=status, visibility=visibility)
     existing = Status.objects.filter(account=account, reblog=status).first()
     if existing is not None:
         return existing
@@ -53,7 +62,7 @@ def do_reblog(*, account: Account, status: Status) -> Status:
                 reblog=status,
                 visibility=status.visibility
                 if status.visibility == Visibility.PRIVATE
-                else Visibility.PUBLIC,
+                else visibility or Visibility.PUBLIC,
                 local=True,
             )
             reblog.uri = uris.absolute(f"/users/{account.username}/statuses/{reblog.id}/activity")

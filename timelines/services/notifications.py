@@ -1,8 +1,10 @@
 """Notifications are created by a task once the action that caused them has committed."""
 
-from accounts.models import Account, Block, Mute
+from accounts.models import Account, AccountDomainBlock, Block, Follow, active_mutes
 from fediverse.effects import enqueue
 from timelines.models import Notification, Status
+from timelines.services.conversation_mutes import is_muted
+from timelines.services.notification_policy import create_under_policy
 
 
 def notify(
@@ -26,12 +28,41 @@ def do_create_notification(
 ) -> Notification | None:
     if Block.objects.filter(account_id=account_id, target_account_id=from_account_id).exists():
         return None
-    if Mute.objects.filter(
-        account_id=account_id, target_account_id=from_account_id, hide_notifications=True
-    ).exists():
+    if (
+        active_mutes()
+        .filter(account_id=account_id, target_account_id=from_account_id, hide_notifications=True)
+        .exists()
+    ):
+        return None
+    if _domain_blocked(account_id, from_account_id):
         return None
     if status_id is not None and not Status.objects.filter(pk=status_id).exists():
         return None  # deleted before the task ran
-    return Notification.objects.create(
+    if status_id is not None and is_muted(account_id=account_id, status_id=status_id):
+        return None  # the recipient muted this conversation
+    return create_under_policy(
         account_id=account_id, from_account_id=from_account_id, type=type, status_id=status_id
     )
+
+
+def _domain_blocked(account_id: int, from_account_id: int) -> bool:
+    """A blocked domain's accounts stay silent, unless the recipient follows them anyway."""
+    domain = Account.objects.filter(pk=from_account_id).values_list("domain", flat=True).first()
+    if not domain:
+        return False
+    return (
+        AccountDomainBlock.objects.filter(account_id=account_id, domain=domain.lower()).exists()
+        and not Follow.objects.filter(
+            account_id=account_id, target_account_id=from_account_id
+        ).exists()
+    )
+
+
+def notify_staff(*, from_account: Account, type: str) -> None:
+    """admin.sign_up and admin.report go to every moderator and admin, as Mastodon sends them
+    to those who can manage users."""
+    from accounts.models import STAFF_ROLES, User
+
+    staff = User.objects.filter(role__in=STAFF_ROLES, disabled=False).select_related("account")
+    for user in staff:
+        notify(account=user.account, from_account=from_account, type=type)

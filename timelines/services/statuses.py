@@ -11,7 +11,10 @@ from fediverse import uris
 from fediverse.formatting import count_characters, extract_hashtags, extract_mentions
 from moderation.models import InstanceSettings
 from timelines.models import Mention, NotificationType, Status, Tag, Visibility
+from timelines.services.attachments import attach_media, check_media_ids
+from timelines.services.conversations import do_record_direct_status
 from timelines.services.notifications import notify
+from timelines.services.polls import PollInput, check_poll, create_poll
 from timelines.services.rendering import find_mentioned_account, render_status_text
 
 SPOILER_MAX_LENGTH = 1000  # counted within the character limit too, as Mastodon does
@@ -27,13 +30,24 @@ class StatusInput:
     language: str | None = None
     in_reply_to_id: int | None = None
     application_id: int | None = None
+    poll: PollInput | None = None
+    media_ids: tuple[int, ...] = ()
 
 
-def check_status(*, account: Account, data: StatusInput) -> Status | None:
-    """Validate a new post and return the post it replies to, if any."""
-    errors: dict[str, ValidationError] = {}
+def check_status(
+    *, account: Account, data: StatusInput, editing_id: int | None = None
+) -> Status | None:
+    """Validate a new post and return the post it replies to, if any. `editing_id`: the post
+    being edited, whose own attachments may stay on it."""
+    # Media refusals come first: Mastodon checks the attachments before the post itself.
+    errors = check_media_ids(
+        account=account,
+        media_ids=data.media_ids,
+        with_poll=data.poll is not None,
+        status_id=editing_id,
+    )
     limit = InstanceSettings.current().character_limit
-    if not data.text.strip():
+    if not data.text.strip() and not data.media_ids:
         errors["text"] = ValidationError("Write something to post.", code="blank")
     elif count_characters(data.text) + count_characters(data.spoiler_text) > limit:
         errors["text"] = ValidationError(f"Posts are at most {limit} characters.", code="too_long")
@@ -43,6 +57,8 @@ def check_status(*, account: Account, data: StatusInput) -> Status | None:
         )
     if data.language and len(data.language) > LANGUAGE_MAX_LENGTH:
         errors["language"] = ValidationError("This is not a language code.", code="invalid")
+    if data.poll is not None:
+        errors.update(check_poll(data.poll))
     in_reply_to = None
     if data.in_reply_to_id is not None:
         in_reply_to = (
@@ -79,11 +95,15 @@ def do_create_status(*, account: Account, data: StatusInput) -> Status:
         status.uri = uris.status_uri(account.username, status.id)
         status.url = uris.status_url(account.username, status.id)
         status.save()
+        if data.poll is not None:
+            create_poll(status=status, data=data.poll)
+        attach_media(account=account, status_id=status.pk, media_ids=data.media_ids)
         _attach_tags(status, extract_hashtags(data.text))
         mentioned = _attach_mentions(status, data.text)
         for target in mentioned:
             notify(account=target, from_account=account, type=NotificationType.MENTION,
                    status=status)  # fmt: skip
+        do_record_direct_status(status=status)
     return status
 
 

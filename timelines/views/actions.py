@@ -1,6 +1,7 @@
 """Posting, deleting and the buttons under a post. Each answers with a redirect back."""
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, User
+from media.models import MediaAttachment
+from media.services.compose import do_create_compose_media, do_discard_media
 from timelines.forms import ComposeForm
 from timelines.models import Status
 from timelines.services import interactions, statuses
@@ -31,11 +34,16 @@ def _account(request: HttpRequest) -> Account:
 @login_required
 @require_POST
 def create_status(request: HttpRequest) -> HttpResponse:
-    form = ComposeForm(request.POST)
+    form = ComposeForm(request.POST, request.FILES)
     if form.is_valid():
+        account = _account(request)
+        media: list[MediaAttachment] = []
         try:
-            status = statuses.do_create_status(account=_account(request), data=form.to_input())
+            media = do_create_compose_media(account=account, items=form.attachments())
+            data = replace(form.to_input(), media_ids=tuple(item.pk for item in media))
+            status = statuses.do_create_status(account=account, data=data)
         except ValidationError as error:
+            do_discard_media(media)
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:

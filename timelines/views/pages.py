@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.selectors import find_account_by_acct
+from federation.negotiation import note_alternate
 from timelines import selectors
 from timelines.forms import ComposeForm
 from timelines.models import Status
@@ -59,6 +60,7 @@ def bookmarks(request: HttpRequest) -> HttpResponse:
     return _timeline(request, selectors.bookmarked_statuses(viewer), "Bookmarks")
 
 
+@note_alternate
 def status_page(request: HttpRequest, acct: str, status_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     account = find_account_by_acct(acct)

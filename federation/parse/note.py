@@ -1,0 +1,103 @@
+"""Remote posts (Note) as typed values: text, audience, thread, mentions and hashtags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from federation.parse.values import (
+    ParseError,
+    as_list,
+    bool_of,
+    datetime_of,
+    id_of,
+    ids_of,
+    is_http_uri,
+    require_uri,
+    string_of,
+    text_of,
+    type_of,
+    types_of,
+    url_of,
+)
+
+NOTE_TYPES = frozenset({"Note"})
+MAX_CONTENT = 100_000
+MAX_TAGS = 100
+
+
+@dataclass(frozen=True)
+class Mention:
+    href: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RemoteNote:
+    id: str
+    attributed_to: str
+    content: str
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    summary: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    url: str | None = None
+    in_reply_to: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    conversation: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+
+    @property
+    def audience(self) -> list[str]:
+        return [*self.to, *self.cc]
+
+
+def _tags(document: dict[str, Any]) -> tuple[list[Mention], list[str]]:
+    mentions: list[Mention] = []
+    hashtags: dict[str, str] = {}
+    for tag in as_list(document.get("tag"))[:MAX_TAGS]:
+        if not isinstance(tag, dict):
+            continue
+        kinds = types_of(tag)
+        raw_name = tag.get("name")
+        name = raw_name if isinstance(raw_name, str) else ""
+        if "Mention" in kinds:
+            href = id_of(tag.get("href"))
+            if href and is_http_uri(href):
+                mentions.append(Mention(href, name))
+        elif "Hashtag" in kinds and name:
+            clean = name.lstrip("#").strip()
+            if clean and len(clean) <= 255 and not any(c.isspace() for c in clean):
+                hashtags.setdefault(clean.lower(), clean)
+    return mentions, list(hashtags.values())
+
+
+def parse_note(document: dict[str, Any]) -> RemoteNote:
+    if type_of(document, NOTE_TYPES) is None:
+        raise ParseError("This is not a Note.")
+    content, content_language = text_of(document, "content")
+    summary, summary_language = text_of(document, "summary")
+    mentions, hashtags = _tags(document)
+    in_reply_to = id_of(document.get("inReplyTo"))
+    conversation = string_of(document, "context") or string_of(document, "conversation")
+    return RemoteNote(
+        id=require_uri(document.get("id"), "The note's id"),
+        attributed_to=require_uri(document.get("attributedTo"), "The note's author"),
+        content=(content or "")[:MAX_CONTENT],
+        to=ids_of(document.get("to")),
+        cc=ids_of(document.get("cc")),
+        summary=(summary or "")[:MAX_CONTENT],
+        sensitive=bool_of(document, "sensitive"),
+        language=(content_language or summary_language or None),
+        url=url_of(document.get("url")),
+        in_reply_to=in_reply_to if is_http_uri(in_reply_to) else None,
+        published=datetime_of(document, "published"),
+        updated=datetime_of(document, "updated"),
+        conversation=conversation,
+        mentions=mentions,
+        hashtags=hashtags,
+    )

@@ -1,0 +1,1 @@
+"""ActivityPub documents served to other servers: actors, posts and collections."""

@@ -5,14 +5,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from fediverse import uris
 from moderation.forms import InviteForm
-from moderation.models import Invite, Rule
+from moderation.models import InstanceSettings, Invite, Rule
 from moderation.services.invites import can_invite, do_create_invite, do_expire_invite
 
 
@@ -50,3 +50,41 @@ def expire_invite(request: HttpRequest, invite_id: int) -> HttpResponse:
     invite = get_object_or_404(Invite, pk=invite_id, user=request.user)
     do_expire_invite(invite=invite)
     return redirect("/invites")
+
+
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    from fediverse.api.instance_extra import (
+        DEFAULT_PRIVACY_POLICY,
+        DEFAULT_PRIVACY_POLICY_DATE,
+        render_text,
+    )
+
+    instance = InstanceSettings.current()
+    text = instance.privacy_policy or DEFAULT_PRIVACY_POLICY
+    updated = (
+        instance.privacy_policy_updated_at or instance.updated_at
+        if instance.privacy_policy
+        else DEFAULT_PRIVACY_POLICY_DATE
+    )
+    return render(
+        request,
+        "moderation/legal_text.html",
+        {"heading": "Privacy policy", "content": render_text(text), "updated": updated},
+    )
+
+
+def terms_of_service(request: HttpRequest) -> HttpResponse:
+    from fediverse.api.instance_extra import render_text
+
+    instance = InstanceSettings.current()
+    if not instance.terms_of_service:
+        raise Http404("This server publishes no terms of service")
+    return render(
+        request,
+        "moderation/legal_text.html",
+        {
+            "heading": "Terms of service",
+            "content": render_text(instance.terms_of_service),
+            "updated": instance.terms_of_service_updated_at or instance.updated_at,
+        },
+    )

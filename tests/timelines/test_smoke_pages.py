@@ -6,7 +6,7 @@ from timelines.models import Status
 
 @pytest.mark.parametrize(
     "path", ["/", "/public/local", "/public", "/tags/hello", "/about", "/auth/sign_up",
-             "/auth/sign_in", "/auth/password/new", "/health"],
+             "/auth/sign_in", "/auth/password/new", "/health", "/privacy-policy"],
 )  # fmt: skip
 def test_public_pages_answer(path: str) -> None:
     assert Client().get(path).status_code == 200
@@ -26,3 +26,14 @@ def test_signed_in_pages_answer(alice, bob, client_for) -> None:
             "/notifications", "/bookmarks", "/settings/profile", "/settings/account",
             "/follow_requests", "/@alice/followers", "/@alice/following",
         ), path  # fmt: skip
+
+
+def test_terms_of_service_page_follows_the_admin_text() -> None:
+    from moderation.models import InstanceSettings
+
+    assert Client().get("/terms-of-service").status_code == 404
+    settings = InstanceSettings.current()
+    settings.terms_of_service = "Be kind to %{domain}."
+    settings.save()
+    page = Client().get("/terms-of-service")
+    assert page.status_code == 200 and "Be kind to testserver." in page.content.decode()

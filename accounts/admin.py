@@ -12,6 +12,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accounts.models import Account, User
 from accounts.services.registration import (
@@ -270,8 +273,14 @@ class AccountAdmin(admin.ModelAdmin):
     # Never the private key.
     fields = ("username", "domain", "display_name", "note", "fields", "locked", "bot",
               "discoverable", "uri", "url", "inbox_url", "shared_inbox_url", "created_at",
-              "updated_at", "suspended_at", "silenced_at")  # fmt: skip
+              "updated_at", "suspended_at", "silenced_at", "sensitized_at",
+              "moderate")  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description="moderation")
+    def moderate(self, account: Account) -> SafeString:
+        url = reverse("admin:moderation_account_action", args=[account.pk])
+        return format_html('<a class="button" href="{}">Warn, limit, suspend…</a>', url)
 
     @admin.display(description="handle", ordering="username")
     def acct(self, account: Account) -> str:

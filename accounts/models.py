@@ -43,6 +43,8 @@ class Account(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     silenced_at = models.DateTimeField(null=True, blank=True)
+    # Moderators forced the account's media behind a content warning.
+    sensitized_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from federation.authentication import Rejected, verify_signature
+from federation.delivery import clear_failures
 from federation.parse import MalformedDocument, load_document
 from federation.parse.values import id_of
 from federation.selectors import local_account
@@ -42,6 +43,8 @@ def receive(request: HttpRequest, recipient_id: int | None) -> HttpResponse:
         signer = verify_signature(request, body)
     except Rejected as rejected:
         return _text(rejected.status, rejected.reason)
+    # A server that signs requests to us is up again: deliveries to it resume.
+    clear_failures(signer.domain)
     try:
         document = load_document(body)
     except MalformedDocument as error:

@@ -53,3 +53,55 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return self.uri
+
+
+class OutgoingActivity(models.Model):
+    """An activity rendered once for all its inboxes. The signing key is copied so that an
+    account's own Delete can still be signed after the account is gone."""
+
+    body = models.TextField()
+    key_id = models.CharField(max_length=2048)
+    private_key = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "outgoing activities"
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class Delivery(models.Model):
+    """One inbox still to receive an activity; deleted once delivered or given up. The row,
+    not a Celery countdown, holds the retry schedule, so a worker restart loses nothing."""
+
+    activity = models.ForeignKey(
+        OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    inbox_url = models.CharField(max_length=2048)
+    domain = models.CharField(max_length=255, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return self.inbox_url
+
+
+class UnavailableDomain(models.Model):
+    """Delivery failures of one remote domain, counted by distinct day; the domain is
+    unavailable (skipped) once `unavailable_since` is set. A success or a signed request
+    from the domain deletes the row."""
+
+    domain = models.CharField(max_length=255, unique=True)
+    failure_days = models.JSONField(default=list, blank=True)
+    last_failure_at = models.DateTimeField(default=timezone.now)
+    unavailable_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.domain

@@ -14,11 +14,10 @@ def _parent_domains(domain: str) -> list[str]:
 
 
 def domain_blocked(domain: str) -> bool:
-    """True when moderators suspended the domain (or a parent of it).
+    """True when moderators suspended the domain (or a parent of it), or when the server
+    runs in limited federation mode and the domain is not on the allow list.
 
-    Instance-wide domain blocks belong to the moderation app, which has no DomainBlock
-    model yet; until it does, nothing is blocked. Once it exists with Mastodon's fields
-    (`domain`, `severity` = "suspend"), this check applies it everywhere."""
+    Looked up by name so that federation does not import moderation's models."""
     try:
         model = apps.get_model("moderation", "DomainBlock")
     except LookupError:
@@ -27,4 +26,13 @@ def domain_blocked(domain: str) -> bool:
     if any(field.name == "severity" for field in model._meta.get_fields()):
         # Silenced domains still federate; only suspended ones are refused.
         blocks = blocks.filter(severity="suspend")
-    return blocks.exists()
+    return blocks.exists() or not _allowed_in_limited_mode(domain)
+
+
+def _allowed_in_limited_mode(domain: str) -> bool:
+    """In limited federation mode only the allow-listed servers (and subdomains) get in."""
+    settings = apps.get_model("moderation", "InstanceSettings").current()
+    if not getattr(settings, "limited_federation_mode", False):
+        return True
+    allows = apps.get_model("moderation", "DomainAllow").objects
+    return bool(allows.filter(domain__in=_parent_domains(domain)).exists())

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from federation.delivery import attempt, claim_due
 from federation.services.inbox import do_process_activity
 
 
@@ -9,3 +10,28 @@ from federation.services.inbox import do_process_activity
 def process_activity(body: str, signer_id: int, recipient_id: int | None = None) -> str:
     """An inbound activity, already authenticated by the inbox view (ingress queue)."""
     return do_process_activity(body=body, signer_id=signer_id, recipient_id=recipient_id)
+
+
+@shared_task
+def send_activity(kind: str, object_id: int) -> int:
+    """Render a post, edit, boost or profile update once and store its deliveries (push)."""
+    from federation.services.outbox import send_actor_update, send_status_activity
+
+    if kind == "actor":
+        return send_actor_update(object_id)
+    return send_status_activity(kind, object_id)
+
+
+@shared_task
+def attempt_delivery(delivery_id: int) -> str:
+    """One POST of one stored delivery (push queue)."""
+    return attempt(delivery_id)
+
+
+@shared_task
+def deliver_due() -> int:
+    """Every minute (beat): hand the deliveries whose retry time has come to the workers."""
+    ids = claim_due()
+    for delivery_id in ids:
+        attempt_delivery.apply_async(args=[delivery_id], queue="push")
+    return len(ids)

@@ -15,6 +15,12 @@ QUEUES = ("default", "push", "ingress", "fanout", "media", "scheduler")
 # Periodic work, on the scheduler queue. Each entry is merged in, so apps can add their own.
 app.conf.beat_schedule = {
     **(app.conf.beat_schedule or {}),
+    # Deliveries whose retry time has come; the schedule itself lives in PostgreSQL.
+    "deliver-due-activities": {
+        "task": "federation.tasks.deliver_due",
+        "schedule": 60.0,
+        "options": {"queue": "push"},
+    },
     "close-expired-polls": {
         "task": "timelines.tasks.close_expired_polls",
         "schedule": 60.0,
@@ -30,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "media.tasks.remove_unattached_media",
         "schedule": 3600.0,
         "options": {"queue": "media"},
+    },
+    # Suspensions become final after their grace period: the account's data is deleted.
+    "purge-expired-suspensions": {
+        "task": "moderation.tasks.purge_expired_suspensions",
+        "schedule": 3600.0,
+        "options": {"queue": "scheduler"},
     },
     "purge-remote-media-cache": {
         "task": "media.tasks.purge_remote_media_cache",

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "fediverse.api.ratelimit.RateLimitMiddleware",
     "moderation.middleware.LoginActivityMiddleware",
+    "timelines.middleware.LastActiveMiddleware",
 ]
 
 ROOT_URLCONF = "fediverse.urls"
@@ -146,6 +147,14 @@ if REDIS_URL:
 else:
     # Commands run outside the start command have no Redis; they only need a local cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Streaming API: how often every streaming token is re-validated (a revoked token, a deleted
+# app or a suspended account is disconnected within this time), and the SSE heartbeat period.
+STREAMING_RECHECK_SECONDS = float(os.environ.get("STREAMING_RECHECK_SECONDS", "5"))
+STREAMING_HEARTBEAT_SECONDS = float(os.environ.get("STREAMING_HEARTBEAT_SECONDS", "15"))
+# Where apps open streams, as Mastodon's STREAMING_API_BASE_URL; unset means this server
+# (ws:// or wss:// and FEDIVERSE_DOMAIN), which serves the streaming API itself.
+STREAMING_API_BASE_URL = os.environ.get("STREAMING_API_BASE_URL", "").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailOrUsernameBackend"]
@@ -236,6 +245,11 @@ LOGIN_RATE = os.environ.get("LOGIN_RATE", "25/5m")
 # The API's limits, Mastodon's defaults: "requests/period" with the period in s, m, h or d.
 # Counters live in the cache (Redis), shared by every process. Addresses in the safelist
 # are never limited; none by default, since a proxy may pass on a forged loopback address.
+# Home and list feeds in Redis (timelines/feeds.py): entries kept per feed, and how long
+# after their last visit users stop receiving fan-out (their feed is rebuilt when they return).
+FEED_MAX_SIZE = int(os.environ.get("FEED_MAX_SIZE", "800"))
+FEED_INACTIVE_DAYS = int(os.environ.get("FEED_INACTIVE_DAYS", "7"))
+
 API_RATELIMIT_ENABLE = env_bool("API_RATELIMIT_ENABLE", True)
 API_RATELIMIT_SAFELIST = env_list("API_RATELIMIT_SAFELIST")
 API_RATELIMITS = {

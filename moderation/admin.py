@@ -52,7 +52,8 @@ class InstanceSettingsForm(forms.ModelForm):
         fields = ("title", "short_description", "description", "contact_account",
                   "contact_email", "registrations_mode", "require_sign_up_reason",
                   "users_can_invite", "character_limit", "privacy_policy",
-                  "terms_of_service", "media_cache_retention_days")  # fmt: skip
+                  "terms_of_service", "media_cache_retention_days", "show_domain_blocks",
+                  "show_domain_blocks_rationale", "limited_federation_mode")  # fmt: skip
 
     def clean_character_limit(self) -> int:
         limit: int = self.cleaned_data["character_limit"]
@@ -74,6 +75,16 @@ class InstanceSettingsAdmin(admin.ModelAdmin):
         ("Posting", {"fields": ("character_limit",)}),
         ("Policies", {"fields": ("privacy_policy", "terms_of_service")}),
         ("Content retention", {"fields": ("media_cache_retention_days",)}),
+        (
+            "Federation",
+            {
+                "fields": (
+                    "limited_federation_mode",
+                    "show_domain_blocks",
+                    "show_domain_blocks_rationale",
+                )
+            },
+        ),
     )
     radio_fields = {"registrations_mode": admin.VERTICAL}
     autocomplete_fields = ("contact_account",)
@@ -274,8 +285,15 @@ class ReportAdmin(admin.ModelAdmin):
     actions = ("assign_to_me", "resolve", "reopen")
     fields = ("target_account", "account", "category", "comment", "reported_posts",
               "cited_rules", "forwarded", "forward_to_domains", "assigned_account",
-              "action_taken_at", "action_taken_by_account", "created_at")  # fmt: skip
+              "action_taken_at", "action_taken_by_account", "created_at",
+              "take_action")  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description="action")
+    def take_action(self, report: Report) -> SafeString:
+        url = reverse("admin:moderation_account_action", args=[report.target_account_id])
+        return format_html('<a class="button" href="{}?report={}">Act on {}</a>', url,
+                           report.pk, report.target_account)  # fmt: skip
 
     @admin.display(description="comment")
     def short_comment(self, report: Report) -> str:
@@ -374,3 +392,6 @@ class CustomEmojiAdmin(AdminOnly):
     def save_model(self, request: HttpRequest, obj: CustomEmoji, form: Any, change: bool) -> None:
         image = form.cleaned_data.get("image") if "image" in form.changed_data else None
         do_save_custom_emoji(emoji=obj, image=image)
+
+
+import moderation.admin_moderation  # noqa: E402,F401  (registers its pages)

@@ -57,6 +57,21 @@ class InstanceSettings(models.Model):
         help_text="Days to keep copies of remote servers' media; they are fetched again when "
         "needed. Empty: kept for good",
     )
+    show_domain_blocks = models.CharField(
+        max_length=16,
+        choices=[("disabled", "Nobody"), ("users", "Logged-in users"), ("all", "Everyone")],
+        default="disabled",
+        help_text="Who may read the list of blocked servers (about page and API)",
+    )
+    show_domain_blocks_rationale = models.CharField(
+        max_length=16,
+        choices=[("disabled", "Nobody"), ("users", "Logged-in users"), ("all", "Everyone")],
+        default="disabled",
+        help_text="Who may read the public comment given for each blocked server",
+    )
+    limited_federation_mode = models.BooleanField(
+        default=False, help_text="Federate only with the servers on the allow list"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -248,3 +263,6 @@ class AnnouncementReaction(models.Model):
                 fields=["announcement", "account", "name"], name="announcement_reaction"
             )
         ]
+
+
+from moderation.models_actions import *  # noqa: E402,F401,F403

@@ -11,13 +11,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from fediverse import uris
+from moderation.api.domain_blocks_public import public_domain_blocks
 from moderation.forms import InviteForm
 from moderation.models import InstanceSettings, Invite, Rule
 from moderation.services.invites import can_invite, do_create_invite, do_expire_invite
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/about.html", {"rules": Rule.objects.all()})
+    signed_in = bool(request.user.is_authenticated and request.user.is_active)
+    blocks = public_domain_blocks(signed_in=signed_in)
+    return render(
+        request, "moderation/about.html", {"rules": Rule.objects.all(), "domain_blocks": blocks}
+    )
 
 
 @login_required

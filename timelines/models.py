@@ -23,6 +23,8 @@ class StatusQuerySet(models.QuerySet["Status"]):
         """What `viewer` may see: public and unlisted to all, followers-only to followers and
         the mentioned, direct to the mentioned; own posts always. Blocks hide in both ways."""
         open_to_all = Q(visibility__in=(Visibility.PUBLIC, Visibility.UNLISTED))
+        # A suspended account's posts are gone for everyone, as if deleted.
+        self = self.filter(account__suspended_at__isnull=True)
         if viewer is None:
             return self.filter(open_to_all)
         followed = Follow.objects.filter(account=viewer).values("target_account_id")

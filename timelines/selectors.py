@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -72,6 +73,24 @@ def paginate(
 
 
 def home_timeline(viewer: Account) -> QuerySet[Status]:
+    """Home read from the viewer's Redis feed (rebuilt from the database when missing), or
+    straight from the database when Redis cannot be reached."""
+    from timelines import feeds
+
+    feed = feeds.RankedFeed(feeds.home_key(viewer.pk), lambda n: newest_ids(home_query(viewer), n))
+    try:
+        ids = feed.ids()
+    except redis.RedisError:
+        return home_query(viewer)
+    return Status.objects.filter(pk__in=ids, account__suspended_at__isnull=True)
+
+
+def newest_ids(qs: QuerySet[Status], count: int) -> list[int]:
+    return list(qs.order_by("-id").values_list("id", flat=True)[:count])
+
+
+def home_query(viewer: Account) -> QuerySet[Status]:
+    """The home timeline as a database query: what the Redis feed mirrors."""
     followed = Follow.objects.filter(account=viewer).values("target_account_id")
     own_or_followed = Q(account=viewer) | Q(account_id__in=followed)
     # A reply shows on home only when it answers its own author, the viewer or someone followed.
@@ -155,6 +174,8 @@ def tag_timeline(
         .listed()
         .filter(id__in=_tagged([tag_name, *(any_of or [])[:TAGS_PER_MODE]]))
         .filter(account__suspended_at__isnull=True)
+        # Limited accounts stay out of public feeds, hashtags included, as on Mastodon.
+        .filter(account__silenced_at__isnull=True)
     )
     for name in (all_of or [])[:TAGS_PER_MODE]:
         qs = qs.filter(id__in=_tagged([name]))

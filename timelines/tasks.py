@@ -1,4 +1,8 @@
+from typing import Any
+
+import redis
 from celery import shared_task
+from django.db import OperationalError
 
 from timelines.services.notifications import do_create_notification
 
@@ -29,3 +33,52 @@ def publish_scheduled_statuses() -> int:
     from timelines.services.scheduled import publish_due_statuses
 
     return publish_due_statuses()
+
+
+# Fan-out tasks acknowledge only when done and go back on the queue when their worker dies:
+# every write they make is idempotent, so a run cut short is completed by the next one.
+FEED_TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (redis.RedisError, OperationalError),
+    "retry_backoff": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def fan_out_status(status_id: int) -> None:
+    from timelines.fanout import fan_out
+
+    fan_out(status_id)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def remove_from_feeds(status_ids: list[int], author_ids: list[int], tag_ids: list[int]) -> None:
+    from timelines.fanout import unfan
+
+    unfan(status_ids, author_ids, tag_ids)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def merge_into_home(account_id: int, target_id: int) -> None:
+    from timelines.fanout import merge_account
+
+    merge_account(account_id, target_id)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def unmerge_from_feeds(account_id: int, target_id: int, everything: bool = False) -> None:
+    from timelines.fanout import unmerge_account
+
+    unmerge_account(account_id, target_id, everything=everything)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def merge_into_list(list_id: int, account_ids: list[int], remove: bool = False) -> None:
+    from timelines import fanout
+
+    if remove:
+        fanout.unmerge_list_members(list_id, account_ids)
+    else:
+        fanout.merge_list_members(list_id, account_ids)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Mute
+from timelines import feed_events
 from timelines.models import Notification
 
 
@@ -25,6 +26,7 @@ def do_mute(
         )
         if notifications:
             Notification.objects.filter(account=account, from_account=target).delete()
+        feed_events.schedule_unfollow(account.pk, target.pk, everything=True)
     return mute
 
 

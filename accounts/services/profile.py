@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import Account, User
 from accounts.services import mail
 from accounts.services.registration import check_email, check_password
+from federation.services import outbox
 from fediverse.formatting import render_plain_text
 from media.services.profile_images import check_profile_image, do_replace_profile_image
 from timelines.services.rendering import resolve_local_mention, tag_url
@@ -79,6 +80,7 @@ def do_update_profile(
 
             for request in account.incoming_follow_requests.select_related("account"):
                 do_authorize_follow_request(request=request)
+        outbox.federate_profile(account)
 
 
 def do_change_password(*, user: User, current: str, new: str) -> None:

@@ -5,10 +5,19 @@ services as the local action it mirrors. Origins are checked before a handler ru
 from __future__ import annotations
 
 from accounts.models import Account
+from federation.handlers.accounts import handle_add, handle_flag, handle_move, handle_remove
 from federation.handlers.actors import delete_actor, handle_update_actor
 from federation.handlers.base import Handler, Refused
 from federation.handlers.follows import handle_accept, handle_follow, handle_reject, undo_follow
-from federation.handlers.notes import delete_note, handle_create
+from federation.handlers.interactions import (
+    handle_announce,
+    handle_block,
+    handle_like,
+    undo_announce,
+    undo_block,
+    undo_like,
+)
+from federation.handlers.notes import delete_note, handle_create, update_note
 from federation.lookup import same_origin
 from federation.parse import Activity
 from federation.parse.values import id_of, type_of
@@ -18,6 +27,9 @@ __all__ = ["HANDLERS", "UNDO_HANDLERS", "Refused"]
 # Undo, by the type of the activity it takes back.
 UNDO_HANDLERS: dict[str, Handler] = {
     "Follow": undo_follow,
+    "Like": undo_like,
+    "Announce": undo_announce,
+    "Block": undo_block,
 }
 
 
@@ -32,8 +44,14 @@ def handle_undo(activity: Activity, actor: Account, recipient: Account | None = 
         handler = UNDO_HANDLERS.get(type_of(embedded) or "")
     else:
         # Only an id: what it was is known only from what was stored under that id.
-        handler = undo_follow
+        handler = _undo_by_id
     if handler is not None:
+        handler(activity, actor, recipient)
+
+
+def _undo_by_id(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
+    """Each kind looks for its own row under the id; those that find none remember it."""
+    for handler in UNDO_HANDLERS.values():
         handler(activity, actor, recipient)
 
 
@@ -47,6 +65,8 @@ def handle_delete(activity: Activity, actor: Account, recipient: Account | None 
 def handle_update(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
     if activity.object_id == actor.uri:
         handle_update_actor(activity, actor, recipient)
+    else:
+        update_note(activity, actor, recipient)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -57,4 +77,11 @@ HANDLERS: dict[str, Handler] = {
     "Create": handle_create,
     "Delete": handle_delete,
     "Update": handle_update,
+    "Like": handle_like,
+    "Announce": handle_announce,
+    "Block": handle_block,
+    "Flag": handle_flag,
+    "Move": handle_move,
+    "Add": handle_add,
+    "Remove": handle_remove,
 }

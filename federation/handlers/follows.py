@@ -16,6 +16,7 @@ from accounts.services.follows import (
 from federation.lookup import account_by_uri
 from federation.parse import Activity
 from federation.parse.values import id_of
+from federation.services import outbox
 from federation.tombstones import is_tombstoned, record_tombstone
 
 
@@ -31,12 +32,16 @@ def handle_follow(activity: Activity, actor: Account, recipient: Account | None 
     try:
         check_follow(account=actor, target=target)
     except ValidationError:
-        # Refused follows (blocks) are answered with a Reject by the delivery side.
+        # A refused follow (a block) is answered with a Reject, as Mastodon does.
+        outbox.federate_follow_answer("Reject", actor, target, activity.id or "")
         return
     row = do_follow(account=actor, target=target)
     if activity.id and row.uri != activity.id:
         row.uri = activity.id
         row.save(update_fields=["uri"])
+    if isinstance(row, Follow):
+        # An unlocked account accepts at once (again, if the follow was already known).
+        outbox.federate_follow_answer("Accept", actor, target, row.uri)
 
 
 def _followed_object(activity: Activity, actor: Account) -> tuple[str | None, Account | None]:
@@ -82,7 +87,7 @@ def handle_reject(activity: Activity, actor: Account, recipient: Account | None 
         follow = follows.filter(account=follower).first()
     if follow is not None:
         # A Reject of an accepted follow removes it, as Mastodon does.
-        do_unfollow(account=follow.account, target=actor)
+        do_unfollow(account=follow.account, target=actor, federate=False)
 
 
 def undo_follow(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
@@ -102,7 +107,7 @@ def undo_follow(activity: Activity, actor: Account, recipient: Account | None = 
     ):
         targets[target.pk] = target
     for local in targets.values():
-        do_unfollow(account=actor, target=local)
+        do_unfollow(account=actor, target=local, federate=False)
     if not targets and follow_id:
         # The Undo overtook its Follow: the Follow, when it comes, changes nothing.
         record_tombstone(follow_id)

@@ -1,24 +1,68 @@
-"""Create and Delete of posts."""
+"""Create, Update and Delete of posts. Notes and Questions are kept as they are; the other
+kinds Mastodon turns into posts (Article, Page, Video…) are converted the same way."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from accounts.models import Account
+from federation import http
 from federation.handlers.base import Refused
-from federation.parse import Activity, parse_note
-from federation.services.remote_statuses import do_create_remote_status
+from federation.instance_actor import instance_signing_key
+from federation.parse import Activity, ParseError, RemoteNote, parse_note
+from federation.parse.note import NOTE_TYPES
+from federation.parse.values import type_of
+from federation.services.remote_statuses import do_create_remote_status, do_update_remote_status
 from federation.tombstones import record_tombstone
 from timelines.models import Status
 from timelines.services.statuses import do_delete_status
 
 
+def _object(activity: Activity) -> dict[str, Any] | None:
+    """The embedded object, or the one its id names, fetched from the actor's own host (the
+    origin check made sure the id is there)."""
+    if activity.embedded_object is not None:
+        return activity.embedded_object
+    if activity.object_id is None:
+        return None
+    try:
+        return http.fetch_document(activity.object_id, signer=instance_signing_key())
+    except http.FetchError:
+        return None
+
+
+def _authored_note(activity: Activity, actor: Account) -> RemoteNote | None:
+    document = _object(activity)
+    if document is None or type_of(document, NOTE_TYPES) is None:
+        return None
+    note = parse_note(document)
+    if note.attributed_to != actor.uri:
+        raise Refused("A post can only be created or changed by its author.")
+    if activity.object_id is not None and note.id != activity.object_id:
+        raise Refused("The object is not the one the activity names.")
+    return note
+
+
 def handle_create(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
     embedded = activity.embedded_object
-    if embedded is None or activity.object_type != "Note":
+    if embedded is not None and type_of(embedded, NOTE_TYPES) is None:
         return
-    note = parse_note(embedded)
-    if note.attributed_to != actor.uri:
-        raise Refused("A Note can only be created by its author.")
+    note = _authored_note(activity, actor)
+    if note is None:
+        return
+    if note.type == "Note" and note.name and note.in_reply_to and not note.content:
+        # A poll vote (a Note with only a name): votes on remote polls are not counted here.
+        return
     do_create_remote_status(account=actor, note=note, recipient=recipient)
+
+
+def update_note(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
+    try:
+        note = _authored_note(activity, actor)
+    except ParseError:
+        return
+    if note is not None:
+        do_update_remote_status(account=actor, note=note)
 
 
 def delete_note(activity: Activity, actor: Account, recipient: Account | None = None) -> None:

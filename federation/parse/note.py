@@ -22,7 +22,11 @@ from federation.parse.values import (
     url_of,
 )
 
-NOTE_TYPES = frozenset({"Note"})
+# Mastodon keeps Notes and Questions as they are and converts the other kinds of object
+# into posts that show their title and link (ActivityPub::Activity::Create).
+CONVERTED_TYPES = frozenset({"Article", "Page", "Image", "Audio", "Video", "Event"})
+NOTE_TYPES = frozenset({"Note", "Question"}) | CONVERTED_TYPES
+MAX_POLL_OPTIONS = 20
 MAX_CONTENT = 100_000
 MAX_TAGS = 100
 
@@ -31,6 +35,21 @@ MAX_TAGS = 100
 class Mention:
     href: str
     name: str
+
+
+@dataclass(frozen=True)
+class PollOption:
+    name: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class RemotePoll:
+    options: list[PollOption]
+    multiple: bool
+    ends_at: datetime | None
+    closed: bool
+    voters_count: int | None
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,9 @@ class RemoteNote:
     conversation: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     hashtags: list[str] = field(default_factory=list)
+    type: str = "Note"
+    name: str = ""
+    poll: RemotePoll | None = None
 
     @property
     def audience(self) -> list[str]:
@@ -76,8 +98,30 @@ def _tags(document: dict[str, Any]) -> tuple[list[Mention], list[str]]:
     return mentions, list(hashtags.values())
 
 
+def _poll(document: dict[str, Any]) -> RemotePoll | None:
+    multiple = "anyOf" in document
+    options = []
+    for item in as_list(document.get("anyOf" if multiple else "oneOf"))[:MAX_POLL_OPTIONS]:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            replies = item.get("replies")
+            votes = replies.get("totalItems") if isinstance(replies, dict) else 0
+            options.append(PollOption(item["name"][:500], votes if isinstance(votes, int) else 0))
+    if len(options) < 1:
+        return None
+    voters = document.get("votersCount")
+    ends_at = datetime_of(document, "endTime") or datetime_of(document, "closed")
+    return RemotePoll(
+        options=options,
+        multiple=multiple,
+        ends_at=ends_at,
+        closed="closed" in document,
+        voters_count=voters if isinstance(voters, int) else None,
+    )
+
+
 def parse_note(document: dict[str, Any]) -> RemoteNote:
-    if type_of(document, NOTE_TYPES) is None:
+    kind = type_of(document, NOTE_TYPES)
+    if kind is None:
         raise ParseError("This is not a Note.")
     content, content_language = text_of(document, "content")
     summary, summary_language = text_of(document, "summary")
@@ -100,4 +144,7 @@ def parse_note(document: dict[str, Any]) -> RemoteNote:
         conversation=conversation,
         mentions=mentions,
         hashtags=hashtags,
+        type=kind,
+        name=(string_of(document, "name") or "")[:2048],
+        poll=_poll(document) if kind == "Question" else None,
     )

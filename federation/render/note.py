@@ -103,7 +103,8 @@ def note(status: Status, facts: NoteFacts) -> dict[str, Any]:
         "attributedTo": status.account.uri,
         "to": to,
         "cc": cc,
-        "sensitive": status.sensitive,
+        # Moderators may have forced the author's media behind a warning.
+        "sensitive": status.sensitive or status.account.sensitized_at is not None,
         "atomUri": status.uri,
         "inReplyToAtomUri": facts.in_reply_to_uri,
         "conversation": facts.conversation,

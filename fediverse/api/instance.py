@@ -57,7 +57,8 @@ def contact_account(instance: InstanceSettings) -> dict[str, Any] | None:
 def configuration(instance: InstanceSettings) -> dict[str, Any]:
     return {
         "urls": {
-            "streaming": f"{'wss' if settings.FEDIVERSE_HTTPS else 'ws'}://{domain()}",
+            "streaming": settings.STREAMING_API_BASE_URL
+            or f"{'wss' if settings.FEDIVERSE_HTTPS else 'ws'}://{domain()}",
             "status": None,
             "about": uris.absolute("/about"),
             "privacy_policy": uris.absolute("/privacy-policy"),

@@ -66,11 +66,18 @@ class RulesView(PublicView):
         return Response(rule_entities())
 
 
-class DomainBlocksView(PublicView):
-    """No server-wide domain blocks exist yet, so the public list is empty."""
+class DomainBlocksView(ApiView):
+    """Shown to everyone, to signed-in users or to nobody (404), as the admin chose."""
+
+    access = {"GET": public()}
 
     def get(self, request: Request) -> Response:
-        return Response([])
+        from moderation.api.domain_blocks_public import public_domain_blocks
+
+        entities = public_domain_blocks(signed_in=self.viewer is not None)
+        if entities is None:
+            raise Http404
+        return Response(entities)
 
 
 class ExtendedDescriptionView(PublicView):

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Account
 from moderation.models import Announcement, AnnouncementReaction, AnnouncementRead, CustomEmoji
+from timelines.streaming import events as streaming_events
 
 # Different reactions one announcement may carry, as Mastodon allows.
 MAX_REACTIONS = 8
@@ -68,9 +69,11 @@ def do_add_reaction(
     emoji = check_reaction(announcement=announcement, name=name)
     try:
         with transaction.atomic():
-            return AnnouncementReaction.objects.create(
+            reaction = AnnouncementReaction.objects.create(
                 announcement=announcement, account=account, name=name, custom_emoji=emoji
             )
+            streaming_events.schedule_announcement_reaction(announcement.pk, name)
+            return reaction
     except IntegrityError as error:
         raise DuplicateReaction(name) from error
 
@@ -80,4 +83,6 @@ def do_remove_reaction(*, announcement: Announcement, account: Account, name: st
     reaction = AnnouncementReaction.objects.get(
         announcement=announcement, account=account, name=name
     )
-    reaction.delete()
+    with transaction.atomic():
+        reaction.delete()
+        streaming_events.schedule_announcement_reaction(announcement.pk, name)

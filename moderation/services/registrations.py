@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts.models import ADMIN_ROLES, Role, User
 from accounts.services.registration import check_email
+from federation.services import outbox
 from moderation.models import InstanceSettings, RegistrationMode
 
 ROLE_RANK: dict[str, int] = {Role.USER: 0, Role.MODERATOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
@@ -88,4 +89,5 @@ def do_set_email(*, user: User, email: str) -> None:
 def do_delete_local_account(*, actor: User | None, user: User) -> None:
     check_can_manage(actor=actor, user=user)
     with transaction.atomic():
+        outbox.federate_account_deletion(user.account)
         user.account.delete()

@@ -29,7 +29,7 @@ def test_post_a_picture_with_alt_text(page: Page, alice: User, tmp_path: Path) -
 
     media = MediaAttachment.objects.get(account=alice.account)
     assert media.status is not None and media.description == ALT
-    for path in ("/", "/@alice"):
+    for path in ("/@alice", f"/@alice/{media.status_id}", "/public/local"):
         page.goto(path)
         image = status_card(page, "Holiday picture").get_by_role("img", name=ALT)
         expect(image).to_be_visible()

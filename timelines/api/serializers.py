@@ -57,6 +57,14 @@ def poll_entity(poll: Poll, own_votes: list[int] | None, viewer: Account | None)
     return data
 
 
+def shown_sensitive(status: Status, viewer: Account | None) -> bool:
+    """Moderators can force an account's media behind a warning; its author still sees the
+    flag they chose, as Mastodon shows it."""
+    if viewer is not None and viewer.pk == status.account_id:
+        return status.sensitive
+    return status.sensitive or status.account.sensitized_at is not None
+
+
 class StatusSerializer(serializers.BaseSerializer):
     """context: {"facts": StatusFacts, "stats": account stats, "viewer": Account | None}"""
 
@@ -73,7 +81,7 @@ class StatusSerializer(serializers.BaseSerializer):
             "in_reply_to_account_id": str(status.in_reply_to_account_id)
             if status.in_reply_to_account_id
             else None,
-            "sensitive": status.sensitive,
+            "sensitive": shown_sensitive(status, viewer),
             "spoiler_text": status.spoiler_text,
             "visibility": status.visibility,
             "language": status.language,

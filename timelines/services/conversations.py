@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Account
 from timelines.models import Status, Visibility
 from timelines.models_inbox import AccountConversation, Conversation, ConversationStatus
+from timelines.streaming import events as streaming_events
 
 
 def conversation_for(status: Status) -> Conversation:
@@ -50,6 +51,8 @@ def add_status(*, account: Account, status: Status, conversation: Conversation) 
     entry.unread = status.account_id != account.pk
     entry.updated_at = timezone.now()
     entry.save(update_fields=["unread", "updated_at"])
+    if account.local:
+        streaming_events.schedule_conversation(account.pk, entry.pk)
 
 
 def _linked_conversation(status: Status) -> Conversation:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
+from federation.services import outbox
 from fediverse.formatting import extract_hashtags, extract_mentions
 from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit
 from timelines.services.attachments import attach_media, attached_media_ids
@@ -17,6 +18,7 @@ from timelines.services.notifications import notify
 from timelines.services.polls import PollInput, replace_poll
 from timelines.services.rendering import find_mentioned_account, render_status_text
 from timelines.services.statuses import StatusInput, _attach_tags, check_status
+from timelines.streaming import events as streaming_events
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,11 @@ def do_edit_status(*, account: Account, status: Status, data: EditInput) -> Stat
             notify(account=target, from_account=account, type=NotificationType.MENTION,
                    status=status)  # fmt: skip
         _snapshot(status, account=account, at=status.edited_at)
+        streaming_events.schedule_status(status, edited=True)
         for reblog in Status.objects.filter(reblog=status).select_related("account"):
             notify(account=reblog.account, from_account=status.account,
                    type=NotificationType.UPDATE, status=status)  # fmt: skip
+        outbox.federate_edit(status)
     return status
 
 

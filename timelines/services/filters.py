@@ -22,6 +22,7 @@ from timelines.models_curation import (
     FilterKeyword,
     FilterStatus,
 )
+from timelines.streaming import events as streaming_events
 
 KEYWORD_MAX_LENGTH = 512
 TITLE_MAX_LENGTH = 256
@@ -123,6 +124,7 @@ def do_create_filter(
                           whole_word=True if k.whole_word is None else k.whole_word)
             for k in new
         )  # fmt: skip
+        streaming_events.schedule_filters_changed(account.pk)
     return created
 
 
@@ -154,6 +156,7 @@ def do_update_filter(
             filter_.expires_at = expiry(expires_in)
         filter_.save()
         _apply_keyword_changes(filter_, existing, changes)
+        streaming_events.schedule_filters_changed(filter_.account_id)
     return filter_
 
 
@@ -176,6 +179,7 @@ def _apply_keyword_changes(
 
 
 def do_delete_filter(*, filter_: Filter) -> None:
+    streaming_events.schedule_filters_changed(filter_.account_id)
     filter_.delete()
 
 

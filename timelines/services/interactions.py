@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account
+from federation.services import outbox
 from fediverse import uris
+from timelines import feed_events
 from timelines.models import Bookmark, Favourite, NotificationType, Status, Visibility
 from timelines.services.notifications import notify
 
@@ -27,11 +29,13 @@ def do_favourite(*, account: Account, status: Status) -> Favourite:
         if created:
             notify(account=status.account, from_account=account,
                    type=NotificationType.FAVOURITE, status=status)  # fmt: skip
+            outbox.federate_favourite(account, status)
     return favourite
 
 
 def do_unfavourite(*, account: Account, status: Status) -> None:
-    Favourite.objects.filter(account=account, status=status).delete()
+    if Favourite.objects.filter(account=account, status=status).delete()[0]:
+        outbox.federate_favourite(account, status, undo=True)
 
 
 REBLOG_VISIBILITIES = (Visibility.PUBLIC, Visibility.UNLISTED, Visibility.PRIVATE)
@@ -69,13 +73,20 @@ def do_reblog(*, account: Account, status: Status, visibility: str | None = None
             reblog.save()
             notify(account=status.account, from_account=account,
                    type=NotificationType.REBLOG, status=status)  # fmt: skip
+            outbox.federate_status(reblog)
+            feed_events.schedule_fan_out(reblog)
     except IntegrityError:
         return Status.objects.get(account=account, reblog=status)
     return reblog
 
 
 def do_unreblog(*, account: Account, status: Status) -> None:
-    Status.objects.filter(account=account, reblog=status).delete()
+    with transaction.atomic():
+        reblogs = Status.objects.filter(account=account, reblog=status)
+        for reblog in reblogs.select_related("account", "reblog__account"):
+            outbox.federate_delete(reblog)
+            feed_events.schedule_removal(reblog)
+        reblogs.delete()
 
 
 def do_bookmark(*, account: Account, status: Status) -> Bookmark:

@@ -4,11 +4,13 @@ be members; unfollowing takes the account off the follower's lists."""
 
 from collections.abc import Sequence
 
+import redis
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import Account, Follow
+from timelines import feed_events
 from timelines.models import Status, Visibility
 from timelines.models_curation import List, ListAccount, RepliesPolicy
 
@@ -99,6 +101,7 @@ def do_add_list_accounts(*, list_: List, accounts: Sequence[Account]) -> None:
             ListAccount.objects.bulk_create(
                 [ListAccount(list=list_, account=a, follow=follows.get(a.pk)) for a in accounts]
             )
+            feed_events.schedule_list_change(list_.pk, [a.pk for a in accounts])
     except IntegrityError as error:  # added in parallel by another request
         raise ValidationError(
             {"account": ValidationError("is already on the list", code="taken")}
@@ -106,7 +109,9 @@ def do_add_list_accounts(*, list_: List, accounts: Sequence[Account]) -> None:
 
 
 def do_remove_list_accounts(*, list_: List, account_ids: Sequence[int]) -> None:
-    ListAccount.objects.filter(list=list_, account_id__in=account_ids).delete()
+    with transaction.atomic():
+        ListAccount.objects.filter(list=list_, account_id__in=account_ids).delete()
+        feed_events.schedule_list_change(list_.pk, list(account_ids), remove=True)
 
 
 def list_members(list_: List) -> QuerySet[Account]:
@@ -115,6 +120,21 @@ def list_members(list_: List) -> QuerySet[Account]:
 
 
 def list_timeline(list_: List) -> QuerySet[Status]:
+    """The list's Redis feed (rebuilt from the database when missing), or the database query
+    itself when Redis cannot be reached."""
+    from timelines import feeds
+
+    def rebuild(count: int) -> list[int]:
+        return list(list_query(list_).order_by("-id").values_list("id", flat=True)[:count])
+
+    try:
+        ids = feeds.RankedFeed(feeds.list_key(list_.pk), rebuild).ids()
+    except redis.RedisError:
+        return list_query(list_)
+    return Status.objects.filter(pk__in=ids, account__suspended_at__isnull=True)
+
+
+def list_query(list_: List) -> QuerySet[Status]:
     """Posts and boosts by the members that the owner may see, with replies kept or dropped by
     the list's replies_policy; self-replies and replies to the owner always stay."""
     owner_id = list_.account_id

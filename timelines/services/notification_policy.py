@@ -23,6 +23,7 @@ from timelines.models_inbox import (
     PolicyChoice,
 )
 from timelines.services.conversations import add_recipient
+from timelines.streaming import events as streaming_events
 
 NEW_ACCOUNT_AGE = timedelta(days=30)
 NEW_FOLLOWER_AGE = timedelta(days=3)
@@ -196,6 +197,8 @@ def create_under_policy(
             hold_back(notification)
         elif type == NotificationType.MENTION and status is not None:
             add_recipient(account=accounts[account_id], status=status)
+        if choice != PolicyChoice.FILTER:
+            streaming_events.schedule_notification(notification)
         if type == ADMIN_REPORT:
             _link_report(notification)
     return notification

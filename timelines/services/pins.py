@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account
+from federation.services import outbox
 from timelines.models import Status, StatusPin, Visibility
 
 MAX_PINNED = 5
@@ -34,10 +35,13 @@ def do_pin(*, account: Account, status: Status) -> StatusPin:
     check_pin(account=account, status=status)
     try:
         with transaction.atomic():
-            return StatusPin.objects.create(account=account, status=status)
+            pin = StatusPin.objects.create(account=account, status=status)
+            outbox.federate_pin(account, status)
+            return pin
     except IntegrityError as error:
         raise ValidationError("This post is already pinned.", code="duplicate") from error
 
 
 def do_unpin(*, account: Account, status: Status) -> None:
-    StatusPin.objects.filter(account=account, status=status).delete()
+    if StatusPin.objects.filter(account=account, status=status).delete()[0]:
+        outbox.federate_pin(account, status, undo=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
+from federation.services import outbox
 from fediverse.effects import enqueue
 from timelines.models import NotificationType, Poll, PollVote, Status
 
@@ -142,6 +143,8 @@ def do_vote(*, account: Account, poll: Poll, choices: list[int]) -> Poll:
         if first_vote and poll.voters_count is not None:
             poll.voters_count += 1
         poll.save(update_fields=["tallies", "votes_count", "voters_count"])
+        status = poll.status
+        outbox.federate_vote(account, status, [poll.options[c] for c in choices])
     return poll
 
 

@@ -7,15 +7,18 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from accounts.models import Account
+from federation.services import outbox
 from fediverse import uris
 from fediverse.formatting import count_characters, extract_hashtags, extract_mentions
 from moderation.models import InstanceSettings
+from timelines import feed_events
 from timelines.models import Mention, NotificationType, Status, Tag, Visibility
 from timelines.services.attachments import attach_media, check_media_ids
 from timelines.services.conversations import do_record_direct_status
 from timelines.services.notifications import notify
 from timelines.services.polls import PollInput, check_poll, create_poll
 from timelines.services.rendering import find_mentioned_account, render_status_text
+from timelines.streaming import events as streaming_events
 
 SPOILER_MAX_LENGTH = 1000  # counted within the character limit too, as Mastodon does
 LANGUAGE_MAX_LENGTH = 16
@@ -104,6 +107,9 @@ def do_create_status(*, account: Account, data: StatusInput) -> Status:
             notify(account=target, from_account=account, type=NotificationType.MENTION,
                    status=status)  # fmt: skip
         do_record_direct_status(status=status)
+        streaming_events.schedule_status(status)
+        feed_events.schedule_fan_out(status)
+        outbox.federate_status(status)
     return status
 
 
@@ -140,4 +146,7 @@ def check_delete(*, account: Account, status: Status) -> None:
 def do_delete_status(*, account: Account, status: Status) -> None:
     check_delete(account=account, status=status)
     with transaction.atomic():
+        streaming_events.schedule_delete(status.pk)
+        outbox.federate_delete(status)
+        feed_events.schedule_removal(status)
         status.delete()

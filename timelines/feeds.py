@@ -1,0 +1,190 @@
+"""Home and list feeds in Redis: every key of them is named and written here.
+
+A feed is a sorted set of status ids scored by the (snowflake, hence time-ordered) id itself,
+trimmed to `FEED_MAX_SIZE` entries as Mastodon keeps 800. Beside it, `<key>:ready` says the
+feed was built from PostgreSQL (a feed key alone may hold only what fan-out added since), and
+`<key>:reblogs` remembers which original each boost in the feed carries, so that a post boosted
+again while near the top is not shown twice. PostgreSQL stays the truth: a feed without its
+`ready` mark is rebuilt from the database query it mirrors."""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+# Mastodon's FeedManager::REBLOG_FALLOFF: a boost of a post among the newest 40 entries is
+# not inserted again.
+REBLOG_FALLOFF = 40
+
+# One call per batch of recipients: adds the status to each feed given in KEYS unless it is a
+# boost of a post (or boosted again) near the top, then trims the feed and its reblog index.
+# ARGV: status id, id of the boosted post or "0", maximum size, reblog falloff.
+_INSERT = """
+local id, reblog_of = ARGV[1], ARGV[2]
+local max, falloff = tonumber(ARGV[3]), tonumber(ARGV[4])
+local added = {}
+for _, key in ipairs(KEYS) do
+  local skip = false
+  if reblog_of ~= '0' then
+    local rank = redis.call('ZREVRANK', key, reblog_of)
+    if rank and rank < falloff then skip = true end
+    local prev = redis.call('ZSCORE', key .. ':reblogs', reblog_of)
+    if not skip and prev and redis.call('ZSCORE', key, id) == false then
+      if redis.call('ZCOUNT', key, '(' .. prev, '+inf') < falloff then skip = true end
+    end
+  end
+  if not skip then
+    redis.call('ZADD', key, id, id)
+    if reblog_of ~= '0' then redis.call('ZADD', key .. ':reblogs', id, reblog_of) end
+    if redis.call('ZCARD', key) > max then
+      redis.call('ZREMRANGEBYRANK', key, 0, -(max + 1))
+      local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+      redis.call('ZREMRANGEBYSCORE', key .. ':reblogs', '-inf', '(' .. oldest)
+    end
+    added[#added + 1] = key
+  end
+end
+return added
+"""
+
+
+class Stats:
+    """Redis round trips made by this process, for the benchmarks."""
+
+    round_trips = 0
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> redis.Redis:
+    # Short timeouts: a Redis that is down must turn into a database read, not a hung request.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
+
+
+def client() -> redis.Redis:
+    return _client(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
+
+
+@lru_cache(maxsize=4)
+def _insert_sha(url: str) -> str:
+    return str(_client(url).script_load(_INSERT))
+
+
+def ids_in(key: str) -> list[int]:
+    """The ids a feed key holds now, newest first (no rebuild)."""
+    return [int(m) for m in client().zrevrange(key, 0, -1)]  # type: ignore[arg-type]
+
+
+def max_size() -> int:
+    return int(settings.FEED_MAX_SIZE)
+
+
+def home_key(account_id: int) -> str:
+    return f"feed:home:{account_id}"
+
+
+def list_key(list_id: int) -> str:
+    return f"feed:list:{list_id}"
+
+
+def _all_keys(key: str) -> list[str]:
+    return [key, f"{key}:ready", f"{key}:reblogs"]
+
+
+@dataclass
+class FeedWrite:
+    """One batch of fan-out writes: feeds that get the status and feeds to drop."""
+
+    status_id: int
+    reblog_of_id: int | None
+    insert_keys: list[str]
+    drop_keys: list[str]
+
+
+def write_batch(batch: FeedWrite) -> list[str]:
+    """Apply a batch in one round trip; returns the feed keys the status was added to."""
+    if not batch.insert_keys and not batch.drop_keys:
+        return []
+    url = settings.REDIS_URL
+    sha = _insert_sha(url)
+    args = [batch.status_id, batch.reblog_of_id or 0, max_size(), REBLOG_FALLOFF]
+    with client().pipeline(transaction=False) as pipe:
+        if batch.insert_keys:
+            pipe.evalsha(sha, len(batch.insert_keys), *batch.insert_keys, *args)
+        drops = [k for key in batch.drop_keys for k in _all_keys(key)]
+        if drops:
+            pipe.delete(*drops)
+        try:
+            results = pipe.execute()
+        except redis.exceptions.NoScriptError:
+            # Redis was restarted or flushed its scripts: load again and redo the batch
+            # (every write in it is idempotent).
+            _insert_sha.cache_clear()
+            return write_batch(batch)
+        finally:
+            Stats.round_trips += 1
+    added = results[0] if batch.insert_keys else []
+    return [k.decode() if isinstance(k, bytes) else str(k) for k in added]
+
+
+def remove_from(keys: Iterable[str], status_ids: Sequence[int]) -> None:
+    """Take statuses out of many feeds in one round trip."""
+    keys = list(keys)
+    if not keys or not status_ids:
+        return
+    with client().pipeline(transaction=False) as pipe:
+        for key in keys:
+            pipe.zrem(key, *status_ids)
+        pipe.execute()
+    Stats.round_trips += 1
+
+
+class RankedFeed:
+    """A feed that rebuilds itself: `rebuild` returns the newest ids of the database query the
+    feed mirrors, newest first."""
+
+    def __init__(self, key: str, rebuild: Callable[[int], list[int]]) -> None:
+        self.key = key
+        self.rebuild = rebuild
+
+    def ids(self) -> list[int]:
+        """The feed's ids, newest first; built from the database first when it was never built
+        or was dropped (Redis flushed, owner inactive). Raises redis.RedisError when Redis is
+        unreachable, for the caller to fall back to the database."""
+        with client().pipeline(transaction=False) as pipe:
+            pipe.exists(f"{self.key}:ready")
+            pipe.zrevrange(self.key, 0, max_size() - 1)
+            ready, members = pipe.execute()
+        Stats.round_trips += 1
+        if ready:
+            return [int(m) for m in members]  # type: ignore[arg-type]
+        ids = self.rebuild(max_size())
+        self.merge(ids, mark_ready=True)
+        merged = {int(m) for m in members} | set(ids)
+        return sorted(merged, reverse=True)[: max_size()]
+
+    def merge(self, ids: Sequence[int], *, mark_ready: bool = False) -> None:
+        """Add ids (idempotent) and trim. Without `mark_ready`, only a built feed is written:
+        an unbuilt one will read everything from the database anyway."""
+        with client().pipeline(transaction=False) as pipe:
+            if ids:
+                pipe.zadd(self.key, {str(i): i for i in ids})
+                pipe.zremrangebyrank(self.key, 0, -(max_size() + 1))
+            if mark_ready:
+                pipe.set(f"{self.key}:ready", 1)
+            pipe.execute()
+        Stats.round_trips += 1
+
+    def is_ready(self) -> bool:
+        return bool(client().exists(f"{self.key}:ready"))
+
+    def current_ids(self) -> list[int]:
+        return ids_in(self.key)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        if ids:
+            client().zrem(self.key, *ids)
+
+    def drop(self) -> None:
+        client().delete(*_all_keys(self.key))

@@ -179,8 +179,13 @@ def attempt(delivery_id: int) -> str:
         _finish(row)
         clear_failures(row.domain)
         return "delivered"
+    if not outcome.retry:
+        # The server answered, if only to refuse: it is up (Mastodon counts this the same).
+        clear_failures(row.domain)
+        _finish(row)
+        return "failed"
     record_failure(row.domain)
-    if not outcome.retry or row.attempts >= MAX_ATTEMPTS:
+    if row.attempts >= MAX_ATTEMPTS:
         logger.info("Gave up delivering to %s: %s", row.inbox_url, outcome.error)
         _finish(row)
         return "failed"

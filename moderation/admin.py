@@ -55,6 +55,20 @@ class InstanceSettingsForm(forms.ModelForm):
                   "terms_of_service", "media_cache_retention_days", "show_domain_blocks",
                   "show_domain_blocks_rationale", "limited_federation_mode")  # fmt: skip
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Forms saved before these settings existed leave them as they were.
+        for name in ("show_domain_blocks", "show_domain_blocks_rationale"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_show_domain_blocks(self) -> str:
+        return self.cleaned_data["show_domain_blocks"] or self.instance.show_domain_blocks
+
+    def clean_show_domain_blocks_rationale(self) -> str:
+        chosen = self.cleaned_data["show_domain_blocks_rationale"]
+        return chosen or self.instance.show_domain_blocks_rationale
+
     def clean_character_limit(self) -> int:
         limit: int = self.cleaned_data["character_limit"]
         if limit < 1:

@@ -13,8 +13,17 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
 from moderation.admin_actions import account_action_view, can_act
-from moderation.models import AccountWarning, Appeal, AuditLog, DomainAllow, DomainBlock
+from moderation.models import (
+    AccountWarning,
+    Appeal,
+    AuditLog,
+    DomainAllow,
+    DomainBlock,
+    EmailDomainBlock,
+    IpBlock,
+)
 from moderation.services.appeals import do_approve_appeal, do_reject_appeal
+from moderation.services.audit import log_action
 from moderation.services.domain_blocks import (
     DomainBlockRequest,
     do_allow_domain,
@@ -23,6 +32,7 @@ from moderation.services.domain_blocks import (
     do_save_domain_block,
     normalize_domain,
 )
+from moderation.services.sign_up_protection import parse_network
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -180,3 +190,46 @@ class DomainAllowAdmin(AdminWrites):
 
     def delete_model(self, request: HttpRequest, obj: DomainAllow) -> None:
         do_remove_domain_allow(actor=request.user.account, allow=obj)  # type: ignore[union-attr]
+
+
+class EmailDomainBlockForm(forms.ModelForm):
+    class Meta:
+        model = EmailDomainBlock
+        fields = ("domain", "allow_with_approval")
+
+    def clean_domain(self) -> str:
+        return normalize_domain(self.cleaned_data["domain"])
+
+
+@admin.register(EmailDomainBlock)
+class EmailDomainBlockAdmin(AdminWrites):
+    form = EmailDomainBlockForm
+    list_display = ("domain", "allow_with_approval", "created_at")
+    search_fields = ("domain",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        log_action(actor=request.user.account, action="create_email_domain_block", target=obj)  # type: ignore[union-attr]
+
+
+class IpBlockForm(forms.ModelForm):
+    class Meta:
+        model = IpBlock
+        fields = ("ip", "severity", "comment", "expires_at")
+
+    def clean_ip(self) -> str:
+        network = parse_network(self.cleaned_data["ip"])
+        return str(network) if network.num_addresses > 1 else str(network.network_address)
+
+
+@admin.register(IpBlock)
+class IpBlockAdmin(AdminWrites):
+    form = IpBlockForm
+    list_display = ("ip", "severity", "comment", "expires_at", "created_at")
+    list_filter = ("severity",)
+    search_fields = ("ip", "comment")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        log_action(actor=request.user.account, action="create_ip_block", target=obj,  # type: ignore[union-attr]
+                   reason=obj.comment)  # fmt: skip

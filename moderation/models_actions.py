@@ -154,3 +154,44 @@ class DomainAllow(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class EmailDomainBlock(models.Model):
+    """An email provider refused (or sent to the approval queue) at sign-up."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    domain = models.CharField(max_length=255, unique=True)
+    allow_with_approval = models.BooleanField(
+        default=False, help_text="Let sign-ups through, but into the approval queue"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class IpBlockSeverity(models.TextChoices):
+    SIGN_UP_REQUIRES_APPROVAL = "sign_up_requires_approval", "Sign-ups need approval"
+    SIGN_UP_BLOCK = "sign_up_block", "Sign-ups refused"
+
+
+class IpBlock(models.Model):
+    """An address or network (CIDR) whose sign-ups are refused or queued for approval."""
+
+    id = models.BigIntegerField(primary_key=True, default=generate_snowflake, editable=False)
+    ip = models.CharField(max_length=64, unique=True, help_text="An address or a network (CIDR)")
+    severity = models.CharField(max_length=32, choices=IpBlockSeverity.choices)
+    comment = models.TextField(blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["ip"]
+        verbose_name = "IP block"
+
+    def __str__(self) -> str:
+        return self.ip

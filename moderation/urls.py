@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views, views_disputes
+from moderation import views, views_disputes, views_report
 
 urlpatterns = [
     path("about", views.about, name="about"),
@@ -9,5 +9,6 @@ urlpatterns = [
     path("invites", views.invites, name="invites"),
     path("invites/<int:invite_id>/expire", views.expire_invite, name="expire_invite"),
     path("disputes", views_disputes.disputes, name="disputes"),
+    path("report", views_report.report, name="report"),
     path("disputes/<int:strike_id>", views_disputes.dispute, name="dispute"),
 ]

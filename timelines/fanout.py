@@ -240,7 +240,8 @@ def unmerge_account(account_id: int, target_id: int, *, everything: bool = False
         involving |= Q(reblog__account_id=target_id) | Q(in_reply_to_account_id=target_id)
     keys = [feeds.home_key(account_id)]
     keys += [
-        feeds.list_key(pk) for pk in List.objects.filter(account_id=account_id).values_list("pk", flat=True)
+        feeds.list_key(pk)
+        for pk in List.objects.filter(account_id=account_id).values_list("pk", flat=True)
     ]
     for key in keys:
         feed = feeds.RankedFeed(key, lambda n: [])

@@ -35,6 +35,14 @@ def schedule_unfollow(account_id: int, target_id: int, *, everything: bool = Fal
     enqueue(unmerge_from_feeds, account_id, target_id, everything, queue="fanout")
 
 
+def schedule_reset(*, home_of: int | None = None, list_id: int | None = None) -> None:
+    """Drop feeds whose rules changed (a list's replies policy or exclusivity): they are
+    rebuilt from the database on their next read."""
+    from timelines.tasks import drop_feeds
+
+    enqueue(drop_feeds, home_of, list_id, queue="fanout")
+
+
 def schedule_list_change(list_id: int, account_ids: list[int], *, remove: bool = False) -> None:
     from timelines.tasks import merge_into_list
 

@@ -82,7 +82,7 @@ def home_timeline(viewer: Account) -> QuerySet[Status]:
         ids = feed.ids()
     except redis.RedisError:
         return home_query(viewer)
-    return Status.objects.filter(pk__in=ids, account__suspended_at__isnull=True)
+    return feeds.statuses_in(ids)
 
 
 def newest_ids(qs: QuerySet[Status], count: int) -> list[int]:

@@ -82,3 +82,13 @@ def merge_into_list(list_id: int, account_ids: list[int], remove: bool = False) 
         fanout.unmerge_list_members(list_id, account_ids)
     else:
         fanout.merge_list_members(list_id, account_ids)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
+def drop_feeds(home_of: int | None, list_id: int | None) -> None:
+    from timelines import feeds
+
+    keys = [feeds.home_key(home_of)] if home_of is not None else []
+    keys += [feeds.list_key(list_id)] if list_id is not None else []
+    for key in keys:
+        feeds.RankedFeed(key, lambda n: []).drop()

@@ -80,7 +80,7 @@ def do_app_sign_up(
     """Returns the user, the token row and the token in clear (shown once)."""
     invite = registration.find_usable_invite(data.invite_code) if data.invite_code else None
     try:
-        registration.check_registration_allowed(invite=invite)
+        registration.check_registration_allowed(invite=invite, ip=ip)
     except ValidationError as error:
         raise PermissionDenied(error.messages[0]) from error
     errors = _field_errors(data, invite)

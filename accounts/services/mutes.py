@@ -31,4 +31,7 @@ def do_mute(
 
 
 def do_unmute(*, account: Account, target: Account) -> None:
-    Mute.objects.filter(account=account, target_account=target).delete()
+    with transaction.atomic():
+        Mute.objects.filter(account=account, target_account=target).delete()
+        # What the mute hid (posts, boosts, replies) comes back: home is rebuilt on next read.
+        feed_events.schedule_reset(home_of=account.pk)

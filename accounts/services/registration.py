@@ -15,6 +15,11 @@ from accounts.services import mail
 from accounts.services.keys import generate_key_pair
 from fediverse import uris
 from moderation.models import InstanceSettings, Invite, RegistrationMode
+from moderation.services.sign_up_protection import (
+    check_email_domain,
+    check_sign_up_ip,
+    needs_approval,
+)
 from timelines.models import ADMIN_SIGN_UP
 from timelines.services.notifications import notify_staff
 
@@ -103,6 +108,7 @@ def check_email(email: str, *, user: User | None = None) -> None:
         others = others.exclude(pk=user.pk)
     if others.exists():
         raise ValidationError("This email address is already in use.", code="taken")
+    check_email_domain(email)
 
 
 def check_password(password: str, *, username: str = "", email: str = "") -> None:
@@ -115,7 +121,9 @@ def find_usable_invite(code: str) -> Invite | None:
     return invite if invite is not None and invite.valid_for_use else None
 
 
-def check_registration_allowed(*, invite: Invite | None) -> None:
+def check_registration_allowed(*, invite: Invite | None, ip: str | None = None) -> None:
+    # Blocked networks stay blocked even with an invite.
+    check_sign_up_ip(ip)
     if invite is not None:
         return
     if InstanceSettings.current().registrations_mode == RegistrationMode.NONE:
@@ -140,6 +148,8 @@ def do_create_local_account(
     if approved is None:
         mode = InstanceSettings.current().registrations_mode
         approved = invite is not None or mode == RegistrationMode.OPEN
+        # Listed email providers and networks may sign up, but into the approval queue.
+        approved = approved and not needs_approval(email=email, ip=sign_up_ip)
     private_key, public_key = generate_key_pair()
     with transaction.atomic():
         account = Account.objects.create(

@@ -55,9 +55,14 @@ def sign_up(request: HttpRequest, invite_code: str | None = None) -> HttpRespons
     if request.method != "POST":
         return _sign_up_page(request, form, invite)
     try:
-        registration.check_registration_allowed(invite=invite)
-    except ValidationError:
-        return _sign_up_page(request, form, invite)
+        registration.check_registration_allowed(invite=invite, ip=request.META.get("REMOTE_ADDR"))
+    except ValidationError as refused:
+        if refused.code != "blocked":
+            return _sign_up_page(request, form, invite)
+        form.add_error(None, refused)
+        response = _sign_up_page(request, form, invite)
+        response.status_code = 403
+        return response
     if not form.is_valid():
         return _sign_up_page(request, form, invite)
     data = form.cleaned_data

@@ -11,6 +11,7 @@ from federation.parse import Activity
 from federation.parse.values import PUBLIC_ALIASES, id_of
 from federation.services.remote_statuses import fetch_remote_status
 from federation.tombstones import is_tombstoned, record_tombstone
+from timelines import feed_events
 from timelines.models import Favourite, NotificationType, Status, Visibility
 from timelines.services.interactions import do_favourite, do_unfavourite
 from timelines.services.notifications import notify
@@ -76,10 +77,11 @@ def handle_announce(activity: Activity, actor: Account, recipient: Account | Non
         original = fetch_remote_status(activity.object_id)
     if original is None or original.visibility not in BOOSTABLE:
         return
-    Status.objects.create(
+    reblog = Status.objects.create(
         account=actor, reblog=original, visibility=visibility, local=False, uri=activity.id,
         url=activity.id,
     )  # fmt: skip
+    feed_events.schedule_fan_out(reblog)
     notify(account=original.account, from_account=actor, type=NotificationType.REBLOG,
            status=original)  # fmt: skip
 
@@ -87,11 +89,14 @@ def handle_announce(activity: Activity, actor: Account, recipient: Account | Non
 def undo_announce(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
     if activity.object_id is None:
         return
-    deleted, _ = Status.objects.filter(
+    reblog = Status.objects.filter(
         account=actor, uri=activity.object_id, reblog__isnull=False
-    ).delete()
-    if not deleted:
+    ).first()
+    if reblog is None:
         record_tombstone(activity.object_id)
+        return
+    feed_events.schedule_removal(reblog)
+    reblog.delete()
 
 
 def handle_block(activity: Activity, actor: Account, recipient: Account | None = None) -> None:

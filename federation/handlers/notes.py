@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from accounts.models import Account
 from federation import http
 from federation.handlers.base import Refused
 from federation.instance_actor import instance_signing_key
+from federation.lookup import status_by_uri
 from federation.parse import Activity, ParseError, RemoteNote, parse_note
 from federation.parse.note import NOTE_TYPES
 from federation.parse.values import type_of
 from federation.services.remote_statuses import do_create_remote_status, do_update_remote_status
 from federation.tombstones import record_tombstone
-from timelines.models import Status
+from timelines.models import Poll, Status
+from timelines.services.polls import do_vote
 from timelines.services.statuses import do_delete_status
 
 
@@ -51,9 +55,24 @@ def handle_create(activity: Activity, actor: Account, recipient: Account | None 
     if note is None:
         return
     if note.type == "Note" and note.name and note.in_reply_to and not note.content:
-        # A poll vote (a Note with only a name): votes on remote polls are not counted here.
+        _vote(note, actor)
         return
     do_create_remote_status(account=actor, note=note, recipient=recipient)
+
+
+def _vote(note: RemoteNote, actor: Account) -> None:
+    """A vote on a local poll: a Note whose `name` is the option, in reply to the poll."""
+    status = status_by_uri(note.in_reply_to or "")
+    if status is None or not status.local:
+        return
+    poll = Poll.objects.filter(status=status).first()
+    if poll is None or note.name not in poll.options:
+        return
+    try:
+        do_vote(account=actor, poll=poll, choices=[poll.options.index(note.name)])
+    except ValidationError:
+        # Expired, already voted, or one option too many: ignored, as Mastodon does.
+        return
 
 
 def update_note(activity: Activity, actor: Account, recipient: Account | None = None) -> None:

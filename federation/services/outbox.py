@@ -202,15 +202,18 @@ def send_actor_update(account_id: int) -> int:
     return len(ids)
 
 
+def known_inboxes() -> list[str]:
+    """One inbox per remote account known here, shared inboxes collapsing each server."""
+    rows = Account.objects.filter(domain__isnull=False, suspended_at__isnull=True)
+    found = rows.values_list("shared_inbox_url", "inbox_url").distinct()
+    return list(dict.fromkeys(shared or own for shared, own in found if shared or own))
+
+
 def federate_account_deletion(account: Account) -> None:
-    """Before the account goes: to every host that follows it or that it follows."""
-    if not account.local:
-        return
-    followed = Account.objects.filter(
-        follower_set__account=account, domain__isnull=False
-    ).distinct()
-    inboxes = [*follower_inboxes(account), *(preferred_inbox(a) for a in _remote(followed))]
-    _send(activities.delete_actor(account), account, inboxes)
+    """Before the account goes: to every server known here, as Mastodon sends it, since any
+    of them may hold the account's posts or relationships."""
+    if account.local:
+        _send(activities.delete_actor(account), account, known_inboxes())
 
 
 def federate_pin(account: Account, status: Status, *, undo: bool = False) -> None:

@@ -66,15 +66,14 @@ class RulesView(PublicView):
         return Response(rule_entities())
 
 
-class DomainBlocksView(ApiView):
-    """Shown to everyone, to signed-in users or to nobody (404), as the admin chose."""
-
-    access = {"GET": public()}
+class DomainBlocksView(PublicView):
+    """Shown to everyone, to signed-in users or to nobody (404), as the admin chose. Like
+    Mastodon, a bad token is not an error here: it only counts as not signed in."""
 
     def get(self, request: Request) -> Response:
-        from moderation.api.domain_blocks_public import public_domain_blocks
+        from moderation.api.domain_blocks_public import public_domain_blocks, signed_in
 
-        entities = public_domain_blocks(signed_in=self.viewer is not None)
+        entities = public_domain_blocks(signed_in=signed_in(request))
         if entities is None:
             raise Http404
         return Response(entities)

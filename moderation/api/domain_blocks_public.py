@@ -5,7 +5,9 @@ import hashlib
 from typing import Any
 
 from django.db.models import Q
+from rest_framework.request import Request
 
+from fediverse.api.auth import find_token, token_from_request
 from moderation.models import DomainBlock
 from moderation.services.domain_blocks import visible_domain_blocks
 
@@ -29,3 +31,11 @@ def public_domain_blocks(*, signed_in: bool) -> list[dict[str, Any]] | None:
             entity["comment"] = block.public_comment
         entities.append(entity)
     return entities
+
+
+def signed_in(request: Request) -> bool:
+    """A working user token came with the request (checked here, without refusing bad ones)."""
+    raw = token_from_request(request)
+    token = find_token(raw) if raw else None
+    found = getattr(token, "user", None)
+    return bool(found is not None and found.functional)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Follow, FollowRequest, User
+from federation.services import outbox
 from fediverse.effects import enqueue
 from moderation.models import AccountWarning, Report, WarningAction
 from moderation.services.audit import log_action
@@ -68,10 +69,20 @@ def _apply(target: Account, action: str) -> None:
     elif action == "suspend":
         target.suspended_at = now
         target.save(update_fields=["suspended_at", "updated_at"])
-        # Followers go; pending requests both ways go with them.
+        # Followers go (remote servers are told with a Reject); pending requests both ways
+        # go with them.
+        _reject_remote_followers(target)
         Follow.objects.filter(target_account=target).delete()
         FollowRequest.objects.filter(target_account=target).delete()
         FollowRequest.objects.filter(account=target).delete()
+
+
+def _reject_remote_followers(target: Account) -> None:
+    if not target.local:
+        return
+    remote = Follow.objects.filter(target_account=target, account__domain__isnull=False)
+    for follow in remote.select_related("account"):
+        outbox.federate_follow_answer("Reject", follow.account, target, follow.uri)
 
 
 def do_account_action(
@@ -137,6 +148,9 @@ def _undo(moderator: Account | None, target: Account, field_name: str, action: s
         setattr(target, field_name, None)
         target.save(update_fields=[field_name, "updated_at"])
         log_action(actor=moderator, action=action, target=target)
+        if field_name == "suspended_at":
+            # Remote servers learn that the profile is back.
+            outbox.federate_profile(target)
 
 
 def do_unsuspend(*, moderator: Account | None, target: Account) -> None:

@@ -2,6 +2,7 @@
 sign-ups come from the database; logins are distinct users seen per day, kept in Redis
 HyperLogLogs as Mastodon's ActivityTracker keeps them, since the database keeps no history."""
 
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from timelines.models import Status
+
+logger = logging.getLogger(__name__)
 
 WEEKS = 12
 # Long enough to cover the twelve weeks shown, with room to spare.
@@ -38,10 +41,14 @@ def record_login(user_id: int) -> None:
     if client is None:
         return
     key = _login_key(timezone.now().date())
-    with client.pipeline() as pipe:
-        pipe.pfadd(key, str(user_id))
-        pipe.expire(key, KEEP_SECONDS)
-        pipe.execute()
+    try:
+        with client.pipeline() as pipe:
+            pipe.pfadd(key, str(user_id))
+            pipe.expire(key, KEEP_SECONDS)
+            pipe.execute()
+    except redis.RedisError:
+        # A statistic is not worth failing the user's request over while Redis is away.
+        logger.warning("Could not record today's activity: Redis is unavailable")
 
 
 def distinct_logins(first_day: date, days: int = 7) -> int:

@@ -35,9 +35,9 @@ def normalize_domain(value: str) -> str:
     try:
         domain = domain.encode("idna").decode("ascii")
     except UnicodeError as error:
-        raise ValidationError({"domain": "is not a valid domain"}) from error
+        raise ValidationError("is not a valid domain", code="invalid") from error
     if not domain or " " in domain or "." not in domain.strip("."):
-        raise ValidationError({"domain": "is not a valid domain"})
+        raise ValidationError("is not a valid domain", code="invalid")
     return domain
 
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Account, Block, Follow, FollowRequest, Mute
+from federation.services import outbox
 from moderation.services.account_actions import SUSPENSION_GRACE_DAYS
 from timelines.models import Notification, Status
 
@@ -29,6 +30,8 @@ def expired_suspensions() -> list[Account]:
 
 def do_purge_account(*, account: Account) -> None:
     with transaction.atomic():
+        # Servers it still follows hear that the account is gone for good.
+        outbox.federate_account_deletion(account)
         Status.objects.filter(account=account).delete()
         Notification.objects.filter(Q(account=account) | Q(from_account=account)).delete()
         for model in (Follow, FollowRequest, Block, Mute):

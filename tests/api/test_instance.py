@@ -38,6 +38,8 @@ def make_emoji(shortcode: str, **fields: object) -> CustomEmoji:
 
 
 def test_public_documents_ignore_tokens(base_url) -> None:
+    # The list of blocked servers is hidden unless the admin shows it.
+    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(show_domain_blocks="all")
     for name in PUBLIC_PATHS:
         plain = httpx.get(f"{base_url}/api/v1/instance/{name}")
         assert plain.status_code == 200, (name, plain.text)
@@ -86,6 +88,9 @@ def test_rules_and_empty_domain_blocks(base_url) -> None:
         {"id": str(first.pk), "text": "No spam", "hint": ""},
         {"id": str(second.pk), "text": "Be kind", "hint": "Really"},
     ]
+    # Hidden by default, as on Mastodon; shown once the admin chooses to.
+    assert httpx.get(f"{base_url}/api/v1/instance/domain_blocks").status_code == 404
+    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(show_domain_blocks="all")
     assert httpx.get(f"{base_url}/api/v1/instance/domain_blocks").json() == []
 
 

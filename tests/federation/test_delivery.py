@@ -5,11 +5,16 @@ PostgreSQL, nothing waits past the timeout, and a delivery survives a worker tha
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,8 +97,10 @@ def test_failures_follow_the_backoff_schedule_then_give_up(
     assert len(posts) == delivery.MAX_ATTEMPTS
 
 
-@pytest.mark.parametrize(("status", "kept"), [(404, False), (410, False), (422, False),
-                                              (408, True), (429, True), (500, True)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [(404, False), (410, False), (422, False), (408, True), (429, True), (500, True)],
+)
 def test_only_some_client_errors_are_retried(
     alice: User, remote: RemoteActor, httpserver: HTTPServer, status: int, kept: bool
 ) -> None:
@@ -101,6 +108,8 @@ def test_only_some_client_errors_are_retried(
     follower(remote, alice)
     post(alice)
     assert Delivery.objects.exists() is kept
+    # A refusal still shows the server is up; only retried failures count against it.
+    assert UnavailableDomain.objects.exists() is kept
 
 
 def test_a_refused_signature_is_retried_once_with_rfc9421(
@@ -249,3 +258,83 @@ def test_one_failure_day_is_not_enough(
     state = UnavailableDomain.objects.get()
     assert state.unavailable_since is None and len(state.failure_days) == 1
     assert Delivery.objects.count() == 2
+
+
+def test_the_admin_panel_shows_each_domains_state(
+    make_user: Any, client_for: Any, remote: RemoteActor, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/inbox", method="POST").respond_with_data("", status=500)
+    alice = make_user("alice")
+    follower(remote, alice)
+    post(alice)
+    UnavailableDomain.objects.create(
+        domain="gone.example", failure_days=["2024-01-01"], unavailable_since=timezone.now()
+    )
+    admin = client_for(make_user("root", role="admin"))
+    page = admin.get("/admin/federation/unavailabledomain/").content.decode()
+    assert remote.domain in page and "failing" in page
+    assert "gone.example" in page and "unavailable since" in page
+    queue = admin.get("/admin/federation/delivery/").content.decode()
+    assert remote.url("/inbox") in queue
+    # Marking a domain available again clears its failures.
+    row = UnavailableDomain.objects.get(domain="gone.example")
+    response = admin.post(
+        "/admin/federation/unavailabledomain/",
+        {"action": "mark_available", "_selected_action": [row.pk]},
+    )
+    assert response.status_code == 302
+    assert not UnavailableDomain.objects.filter(domain="gone.example").exists()
+
+
+def test_a_worker_process_killed_during_the_post_loses_nothing(
+    alice: User, remote: RemoteActor, httpserver: HTTPServer
+) -> None:
+    """A real process, killed with SIGKILL while its POST is in flight."""
+    from django.db import connection
+
+    from federation.instance_actor import signing_key_for
+
+    posted = threading.Event()
+    calls: list[int] = []
+
+    def inbox(request: Request) -> Response:
+        calls.append(1)
+        if len(calls) == 1:
+            posted.set()
+            time.sleep(2)  # the worker dies while waiting for this answer
+        return Response(status=202)
+
+    httpserver.expect_request("/inbox", method="POST").respond_with_handler(inbox)
+    follower(remote, alice)
+    [delivery_id] = delivery.store_activity(
+        {"type": "Create"}, signing_key_for(alice.account), [remote.url("/inbox")]
+    )
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}",
+        "FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES": "127.0.0.0/8",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import django, sys; django.setup(); "
+            "from federation.delivery import attempt; attempt(int(sys.argv[1]))",
+            str(delivery_id),
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert posted.wait(timeout=30)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    row = Delivery.objects.get()
+    assert row.attempts == 1 and row.next_attempt_at > timezone.now()
+    make_due()  # the lease runs out
+    assert deliver_due() == 1
+    assert not Delivery.objects.exists() and len(calls) == 2

@@ -108,9 +108,7 @@ def test_flag_lands_in_the_moderation_queue(alice: User, remote: RemoteActor) ->
     assert report.comment == "Spam" and report.account.uri == remote.uri
 
 
-def test_update_edits_a_remote_post_and_keeps_revisions(
-    alice: User, remote: RemoteActor
-) -> None:
+def test_update_edits_a_remote_post_and_keeps_revisions(alice: User, remote: RemoteActor) -> None:
     note = {
         "id": remote.url("/notes/1"),
         "type": "Note",
@@ -128,9 +126,14 @@ def test_update_edits_a_remote_post_and_keeps_revisions(
 
 
 def test_someone_elses_note_cannot_be_updated(alice: User, remote: RemoteActor) -> None:
-    note = {"id": remote.url("/notes/1"), "type": "Note", "attributedTo": remote.uri,
-            "content": f'<p><a href="{ALICE}">@alice</a></p>', "to": [PUBLIC],
-            "tag": [{"type": "Mention", "href": ALICE, "name": "@alice"}]}  # fmt: skip
+    note = {
+        "id": remote.url("/notes/1"),
+        "type": "Note",
+        "attributedTo": remote.uri,
+        "content": f'<p><a href="{ALICE}">@alice</a></p>',
+        "to": [PUBLIC],
+        "tag": [{"type": "Mention", "href": ALICE, "name": "@alice"}],
+    }
     send(remote, "Create", note)
     forged = {**note, "attributedTo": remote.url("/users/mallory"), "content": "<p>X</p>"}
     send(remote, "Update", forged, "2")
@@ -141,17 +144,32 @@ def test_articles_are_converted_and_questions_become_polls(
     alice: User, remote: RemoteActor
 ) -> None:
     mention = [{"type": "Mention", "href": ALICE, "name": "@alice"}]
-    article = {"id": remote.url("/articles/1"), "type": "Article", "attributedTo": remote.uri,
-               "name": "A long read", "content": "<p>Body</p>", "url": remote.url("/a/1"),
-               "to": [PUBLIC], "tag": mention}  # fmt: skip
+    article = {
+        "id": remote.url("/articles/1"),
+        "type": "Article",
+        "attributedTo": remote.uri,
+        "name": "A long read",
+        "content": "<p>Body</p>",
+        "url": remote.url("/a/1"),
+        "to": [PUBLIC],
+        "tag": mention,
+    }
     send(remote, "Create", article)
     status = Status.objects.get(uri=article["id"])
     assert "A long read" in status.content and remote.url("/a/1") in status.content
-    question = {"id": remote.url("/questions/1"), "type": "Question", "attributedTo": remote.uri,
-                "content": "<p>Tea or coffee?</p>", "to": [PUBLIC], "tag": mention,
-                "endTime": "2099-01-01T00:00:00Z",
-                "oneOf": [{"type": "Note", "name": "Tea", "replies": {"totalItems": 3}},
-                          {"type": "Note", "name": "Coffee", "replies": {"totalItems": 1}}]}  # fmt: skip
+    question = {
+        "id": remote.url("/questions/1"),
+        "type": "Question",
+        "attributedTo": remote.uri,
+        "content": "<p>Tea or coffee?</p>",
+        "to": [PUBLIC],
+        "tag": mention,
+        "endTime": "2099-01-01T00:00:00Z",
+        "oneOf": [
+            {"type": "Note", "name": "Tea", "replies": {"totalItems": 3}},
+            {"type": "Note", "name": "Coffee", "replies": {"totalItems": 1}},
+        ],
+    }
     send(remote, "Create", question, "2")
     poll = Status.objects.get(uri=question["id"]).poll
     assert (poll.options, poll.tallies, poll.multiple) == (["Tea", "Coffee"], [3, 1], False)
@@ -160,11 +178,21 @@ def test_articles_are_converted_and_questions_become_polls(
 def test_create_with_only_an_id_and_reply_parents_are_fetched(
     alice: User, remote: RemoteActor, httpserver: HTTPServer
 ) -> None:
-    parent = {"@context": "https://www.w3.org/ns/activitystreams", "id": remote.url("/notes/p"),
-              "type": "Note", "attributedTo": remote.uri, "content": "<p>Parent</p>",
-              "to": [PUBLIC]}  # fmt: skip
-    reply = {**parent, "id": remote.url("/notes/r"), "content": "<p>Reply</p>",
-             "inReplyTo": parent["id"], "tag": [{"type": "Mention", "href": ALICE}]}  # fmt: skip
+    parent = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": remote.url("/notes/p"),
+        "type": "Note",
+        "attributedTo": remote.uri,
+        "content": "<p>Parent</p>",
+        "to": [PUBLIC],
+    }
+    reply = {
+        **parent,
+        "id": remote.url("/notes/r"),
+        "content": "<p>Reply</p>",
+        "inReplyTo": parent["id"],
+        "tag": [{"type": "Mention", "href": ALICE}],
+    }
     httpserver.expect_request("/notes/p").respond_with_json(parent, content_type=AP_JSON)
     httpserver.expect_request("/notes/r").respond_with_json(reply, content_type=AP_JSON)
     send(remote, "Create", reply["id"])
@@ -174,16 +202,27 @@ def test_create_with_only_an_id_and_reply_parents_are_fetched(
 
 def test_remote_reply_notifies_the_local_author(alice: User, remote: RemoteActor) -> None:
     status = alice_post(alice)
-    reply = {"id": remote.url("/notes/1"), "type": "Note", "attributedTo": remote.uri,
-             "content": "<p>Nice</p>", "to": [PUBLIC], "inReplyTo": status.uri}  # fmt: skip
+    reply = {
+        "id": remote.url("/notes/1"),
+        "type": "Note",
+        "attributedTo": remote.uri,
+        "content": "<p>Nice</p>",
+        "to": [PUBLIC],
+        "inReplyTo": status.uri,
+    }
     send(remote, "Create", reply)
     assert Notification.objects.filter(account=alice.account, type="mention").exists()
 
 
 def test_featured_add_and_remove(alice: User, remote: RemoteActor) -> None:
-    note = {"id": remote.url("/notes/1"), "type": "Note", "attributedTo": remote.uri,
-            "content": "<p>Pin me</p>", "to": [PUBLIC],
-            "tag": [{"type": "Mention", "href": ALICE, "name": "@alice"}]}  # fmt: skip
+    note = {
+        "id": remote.url("/notes/1"),
+        "type": "Note",
+        "attributedTo": remote.uri,
+        "content": "<p>Pin me</p>",
+        "to": [PUBLIC],
+        "tag": [{"type": "Mention", "href": ALICE, "name": "@alice"}],
+    }
     send(remote, "Create", note)
     featured = remote.uri + "/collections/featured"
     send(remote, "Add", note["id"], "2", target=featured)
@@ -203,4 +242,48 @@ def test_locked_accounts_accept_by_hand_and_the_answer_is_sent(
     do_authorize_follow_request(request=FollowRequest.objects.get())
     assert [(a["type"], a["object"]["id"]) for a in outbox] == [
         ("Accept", remote.url("/activities/follow/1"))
+    ]
+
+
+def test_votes_on_local_polls_are_counted_and_votes_on_remote_polls_sent(
+    alice: User, remote: RemoteActor, outbox: list[dict[str, Any]]
+) -> None:
+    from timelines.services.polls import do_vote, poll_input
+
+    status = do_create_status(
+        account=alice.account,
+        data=StatusInput(
+            text="Tea?",
+            poll=poll_input(
+                options=["Yes", "No"], expires_in=3600, multiple=False, hide_totals=False
+            ),
+        ),
+    )
+    vote = {
+        "id": remote.url("/votes/1"),
+        "type": "Note",
+        "attributedTo": remote.uri,
+        "name": "No",
+        "inReplyTo": status.uri,
+        "to": [ALICE],
+    }
+    send(remote, "Create", vote)
+    status.poll.refresh_from_db()
+    assert status.poll.tallies == [0, 1]
+    question = {
+        "id": remote.url("/questions/1"),
+        "type": "Question",
+        "attributedTo": remote.uri,
+        "content": "<p>Which?</p>",
+        "to": [PUBLIC],
+        "endTime": "2099-01-01T00:00:00Z",
+        "tag": [{"type": "Mention", "href": ALICE, "name": "@alice"}],
+        "oneOf": [{"type": "Note", "name": "A"}, {"type": "Note", "name": "B"}],
+    }
+    send(remote, "Create", question, "2")
+    poll = Status.objects.get(uri=question["id"]).poll
+    do_vote(account=alice.account, poll=poll, choices=[1])
+    sent = [a for a in outbox if a["type"] == "Create"]
+    assert [(a["object"]["name"], a["object"]["inReplyTo"]) for a in sent] == [
+        ("B", question["id"])
     ]

@@ -49,12 +49,14 @@ def test_warning_is_logged_emailed_and_listed_for_the_user(
         account=bob.account, target_account=alice.account, status_ids=[bad.pk]
     )
     mail.outbox.clear()
-    act(moderator, alice.account, "none", text="No spam here.", report=report,
-        status_ids=[bad.pk])  # fmt: skip
+    act(moderator, alice.account, "none", text="No spam here.", report=report, status_ids=[bad.pk])
 
     entry = AuditLog.objects.get(action="none")
     assert (entry.account, entry.target_id, entry.reason) == (
-        moderator.account, alice.account.pk, "No spam here.")  # fmt: skip
+        moderator.account,
+        alice.account.pk,
+        "No spam here.",
+    )
     assert entry.report == report
     report.refresh_from_db()
     assert report.action_taken_by_account == moderator.account
@@ -71,8 +73,9 @@ def test_warning_is_logged_emailed_and_listed_for_the_user(
     assert client_for(bob).get(f"/disputes/{strike.pk}").status_code == 404
 
 
-def test_sensitive_marks_posts_for_others_but_not_the_author(alice: User, bob: User,
-                                                             moderator: User) -> None:  # fmt: skip
+def test_sensitive_marks_posts_for_others_but_not_the_author(
+    alice: User, bob: User, moderator: User
+) -> None:
     status = post(alice.account)
     act(moderator, alice.account, "sensitive")
     url = f"/api/v1/statuses/{status.pk}"
@@ -148,8 +151,9 @@ def test_suspension_becomes_final_after_thirty_days(alice: User, moderator: User
 
 def test_remote_account_suspension_hides_its_posts(moderator: User) -> None:
     remote = remote_account("spammer")
-    status = Status.objects.create(account=remote, content="<p>spam</p>", local=False,
-                                   uri="https://remote.example/notes/1")  # fmt: skip
+    status = Status.objects.create(
+        account=remote, content="<p>spam</p>", local=False, uri="https://remote.example/notes/1"
+    )
     assert str(status.pk) in public_ids()
     act(moderator, remote, "suspend")
     assert str(status.pk) not in public_ids()
@@ -170,8 +174,9 @@ def test_disable_login_and_enable(alice: User, moderator: User) -> None:
 
 def test_deleting_a_post_leaves_a_strike_naming_it(alice: User, moderator: User) -> None:
     keep, bad = post(alice.account, "fine"), post(alice.account, "awful")
-    strike = do_delete_posts(moderator=moderator.account, target=alice.account,
-                             status_ids=[bad.pk], text="Slur.")  # fmt: skip
+    strike = do_delete_posts(
+        moderator=moderator.account, target=alice.account, status_ids=[bad.pk], text="Slur."
+    )
     assert list(Status.objects.filter(account=alice.account)) == [keep]
     assert strike.status_ids == [bad.pk] and strike.action == "delete_statuses"
     assert Client().get(f"/api/v1/statuses/{bad.pk}").status_code == 404
@@ -187,8 +192,9 @@ def test_staff_cannot_act_on_equal_or_higher_roles(make_user: MakeUser, moderato
             act(moderator, target.account, "suspend")
     assert Account.objects.filter(suspended_at__isnull=False).count() == 0
     # Admins outrank moderators.
-    do_account_action(moderator=admin.account, target=other.account,
-                      ask=ActionRequest(type="silence"))  # fmt: skip
+    do_account_action(
+        moderator=admin.account, target=other.account, ask=ActionRequest(type="silence")
+    )
 
 
 def test_bad_action_input_is_refused(alice: User, bob: User, moderator: User) -> None:

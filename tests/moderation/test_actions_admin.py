@@ -38,15 +38,26 @@ def test_moderator_suspends_from_a_report(
     page = client.get(f"{act_url(alice.account)}?report={report.pk}")
     assert page.status_code == 200 and "awful" in page.content.decode()
 
-    response = client.post(act_url(alice.account), {
-        "type": "suspend", "text": "Threats.", "status_ids": [bad.pk], "send_email": "on",
-        "report": report.pk})  # fmt: skip
+    response = client.post(
+        act_url(alice.account),
+        {
+            "type": "suspend",
+            "text": "Threats.",
+            "status_ids": [bad.pk],
+            "send_email": "on",
+            "report": report.pk,
+        },
+    )
     assert response.status_code == 302
     assert Account.objects.get(pk=alice.account.pk).suspended_at is not None
     assert Report.objects.get(pk=report.pk).action_taken_at is not None
     log = AuditLog.objects.get()
     assert (log.account, log.action, log.reason, log.report) == (
-        moderator.account, "suspend", "Threats.", Report.objects.get(pk=report.pk))  # fmt: skip
+        moderator.account,
+        "suspend",
+        "Threats.",
+        Report.objects.get(pk=report.pk),
+    )
 
     client.post(act_url(alice.account), {"undo": "unsuspend"})
     assert Account.objects.get(pk=alice.account.pk).suspended_at is None
@@ -56,8 +67,9 @@ def test_delete_a_post_from_the_admin_panel(
     alice: User, moderator: User, client_for: ClientFor
 ) -> None:
     bad = post(alice.account, "awful")
-    client_for(moderator).post(act_url(alice.account), {"type": "delete_statuses",
-                                                        "status_ids": [bad.pk]})  # fmt: skip
+    client_for(moderator).post(
+        act_url(alice.account), {"type": "delete_statuses", "status_ids": [bad.pk]}
+    )
     assert not alice.account.statuses.exists()
     # Deleting nothing is refused, not recorded.
     response = client_for(moderator).post(act_url(alice.account), {"type": "delete_statuses"})
@@ -91,8 +103,11 @@ def test_moderators_cannot_act_on_admins_nor_block_domains(
 def test_a_user_appeals_once_and_the_moderator_approves(
     alice: User, moderator: User, client_for: ClientFor
 ) -> None:
-    strike = do_account_action(moderator=moderator.account, target=alice.account,
-                               ask=ActionRequest(type="silence", text="Spam."))  # fmt: skip
+    strike = do_account_action(
+        moderator=moderator.account,
+        target=alice.account,
+        ask=ActionRequest(type="silence", text="Spam."),
+    )
     client = client_for(alice)
     assert client.post(f"/disputes/{strike.pk}", {"text": "   "}).status_code == 200
     assert not Appeal.objects.exists()
@@ -102,8 +117,9 @@ def test_a_user_appeals_once_and_the_moderator_approves(
     assert Appeal.objects.get().text == "It was a joke."
 
     appeal = Appeal.objects.get()
-    client_for(moderator).post("/admin/moderation/appeal/", {
-        "action": "approve", "_selected_action": [appeal.pk]})  # fmt: skip
+    client_for(moderator).post(
+        "/admin/moderation/appeal/", {"action": "approve", "_selected_action": [appeal.pk]}
+    )
     assert Account.objects.get(pk=alice.account.pk).silenced_at is None
     assert AccountWarning.objects.get().overruled_at is not None
     assert "approve_appeal" in AuditLog.objects.values_list("action", flat=True)
@@ -111,8 +127,11 @@ def test_a_user_appeals_once_and_the_moderator_approves(
 
 def test_suspended_user_appeals_through_the_email_link(alice: User, moderator: User) -> None:
     mail.outbox.clear()
-    strike = do_account_action(moderator=moderator.account, target=alice.account,
-                               ask=ActionRequest(type="suspend", text="Spam."))  # fmt: skip
+    strike = do_account_action(
+        moderator=moderator.account,
+        target=alice.account,
+        ask=ActionRequest(type="suspend", text="Spam."),
+    )
     link = link_in_last_email(r"https?://\S+/disputes/\S+")
     path = link[link.index("/disputes/") :]
     page = Client().get(path)

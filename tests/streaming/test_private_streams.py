@@ -138,3 +138,23 @@ def test_list_stream(
     carol = open_socket(f"?access_token={token_for(make_user('carol'))}")
     carol.send({"type": "subscribe", "stream": "list", "list": created["id"]})
     assert carol.next()["status"] == 404
+
+
+def test_announcement_reactions_reach_user_streams(
+    alice: User, bob: User, token_for, open_socket: Callable[..., Socket], http
+) -> None:
+    from django.utils import timezone
+
+    from moderation.models import Announcement
+
+    announcement = Announcement.objects.create(text="Hello all", published_at=timezone.now())
+    socket = open_socket(f"?stream=user&access_token={token_for(bob)}")
+    notifications_only = open_socket(f"?stream=user:notification&access_token={token_for(bob)}")
+    reacted = http(token_for(alice)).put(f"/api/v1/announcements/{announcement.pk}/reactions/👍")
+    assert reacted.status_code == 200, reacted.text
+    message = socket.event("announcement.reaction")
+    assert message["stream"] == ["user"]
+    assert json.loads(message["payload"]) == {
+        "name": "👍", "count": 1, "announcement_id": str(announcement.pk),
+    }  # fmt: skip
+    assert notifications_only.quiet(0.5) == []

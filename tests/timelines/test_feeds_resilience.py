@@ -91,9 +91,6 @@ def test_redis_unreachable_serves_home_from_the_database(alice, bob, client_for,
     status = post(alice, "still here")
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     assert read_home(bob) == [status.pk]
-    # moderation's login counter writes to Redis on every request and does not yet survive
-    # Redis being down (reported); this test is about the home timeline.
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "LoginActivity" not in m]
     page = client_for(bob).get("/")
     assert page.status_code == 200 and "still here" in page.content.decode()
 
@@ -138,3 +135,43 @@ def test_requests_mark_users_active_at_most_hourly(bob, client_for) -> None:
     bob.refresh_from_db()
     assert bob.last_active_at is not None
     assert timezone.now() - bob.last_active_at < timedelta(minutes=1)
+
+
+def test_unfollowing_and_list_changes_reach_list_feeds(alice, bob, make_user) -> None:
+    from timelines.services.lists import (
+        do_add_list_accounts,
+        do_create_list,
+        do_remove_list_accounts,
+        list_timeline,
+    )
+
+    carol = make_user("carol")
+    active(bob)
+    do_follow(account=bob.account, target=alice.account)
+    do_follow(account=bob.account, target=carol.account)
+    friends = do_create_list(account=bob.account, title="friends")
+    do_add_list_accounts(list_=friends, accounts=[alice.account, carol.account])
+    by_alice, by_carol = post(alice, "alice"), post(carol, "carol")
+    assert [s.pk for s in paginate(list_timeline(friends))] == [by_carol.pk, by_alice.pk]
+    do_unfollow(account=bob.account, target=alice.account)
+    assert feeds.ids_in(feeds.list_key(friends.pk)) == [by_carol.pk]
+    do_remove_list_accounts(list_=friends, account_ids=[carol.account.pk])
+    assert feeds.ids_in(feeds.list_key(friends.pk)) == []
+
+
+def test_unmuting_and_following_a_tag_bring_posts_back(alice, bob, make_user) -> None:
+    from accounts.services.mutes import do_unmute
+    from timelines.services.tag_follows import do_follow_tag
+
+    carol = make_user("carol")
+    active(bob)
+    do_follow(account=bob.account, target=alice.account)
+    by_alice = post(alice, "alice")
+    tagged = post(carol, "about #gardens")
+    assert read_home(bob) == [by_alice.pk]
+    do_mute(account=bob.account, target=alice.account)
+    assert read_home(bob) == []
+    do_unmute(account=bob.account, target=alice.account)
+    assert read_home(bob) == [by_alice.pk]
+    do_follow_tag(account=bob.account, name="gardens")
+    assert read_home(bob) == [tagged.pk, by_alice.pk]

@@ -69,11 +69,17 @@ def do_update_list(
         setattr(list_, name, changes[name])
     if fields:
         list_.save(update_fields=fields)
+    if replies_policy is not None or exclusive is not None:
+        home_of = list_.account_id if exclusive is not None else None
+        feed_events.schedule_reset(home_of=home_of, list_id=list_.pk)
     return list_
 
 
 def do_delete_list(*, list_: List) -> None:
-    list_.delete()
+    with transaction.atomic():
+        feed_events.schedule_reset(home_of=list_.account_id if list_.exclusive else None,
+                                   list_id=list_.pk)  # fmt: skip
+        list_.delete()
 
 
 def check_list_accounts(*, list_: List, accounts: Sequence[Account]) -> dict[int, Follow]:
@@ -102,6 +108,8 @@ def do_add_list_accounts(*, list_: List, accounts: Sequence[Account]) -> None:
                 [ListAccount(list=list_, account=a, follow=follows.get(a.pk)) for a in accounts]
             )
             feed_events.schedule_list_change(list_.pk, [a.pk for a in accounts])
+            if list_.exclusive:  # the members now leave home, which is rebuilt without them
+                feed_events.schedule_reset(home_of=list_.account_id)
     except IntegrityError as error:  # added in parallel by another request
         raise ValidationError(
             {"account": ValidationError("is already on the list", code="taken")}
@@ -112,6 +120,8 @@ def do_remove_list_accounts(*, list_: List, account_ids: Sequence[int]) -> None:
     with transaction.atomic():
         ListAccount.objects.filter(list=list_, account_id__in=account_ids).delete()
         feed_events.schedule_list_change(list_.pk, list(account_ids), remove=True)
+        if list_.exclusive:
+            feed_events.schedule_reset(home_of=list_.account_id)
 
 
 def list_members(list_: List) -> QuerySet[Account]:
@@ -131,7 +141,7 @@ def list_timeline(list_: List) -> QuerySet[Status]:
         ids = feeds.RankedFeed(feeds.list_key(list_.pk), rebuild).ids()
     except redis.RedisError:
         return list_query(list_)
-    return Status.objects.filter(pk__in=ids, account__suspended_at__isnull=True)
+    return feeds.statuses_in(ids)
 
 
 def list_query(list_: List) -> QuerySet[Status]:

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Length, NullIf
 from accounts.discovery import search_accounts
 from accounts.models import Account
 from accounts.selectors import muted_account_ids
+from federation.services.remote_search import resolve_query
 from timelines.models import Bookmark, Favourite, Mention, Status, Tag, Visibility
 from timelines.selectors import hydrate
 
@@ -51,6 +52,9 @@ def search(viewer: Account | None, params: SearchParams) -> SearchResults:
         return results
     offset = params.offset if params.type else 0
     wants = {kind: params.type in (None, "", kind) for kind in TYPES}
+    if params.resolve and viewer is not None and offset == 0:
+        # A remote handle or URL is fetched first, so that what follows finds it here.
+        resolve_query(query)
     if params.resolve and URL_RE.match(query):
         if offset == 0:
             resolve_url(viewer, query, results, params.type)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Account
 from fediverse.formatting import HASHTAG_RE
+from timelines import feed_events
 from timelines.models import Tag
 from timelines.models_curation import TagFollow
 
@@ -40,14 +41,18 @@ def do_follow_tag(*, account: Account, name: str) -> Tag:
     tag = find_or_create_tag(name)
     try:
         with transaction.atomic():
-            TagFollow.objects.get_or_create(account=account, tag=tag)
+            _, created = TagFollow.objects.get_or_create(account=account, tag=tag)
+            if created:  # the tag's posts join home: it is rebuilt on next read
+                feed_events.schedule_reset(home_of=account.pk)
     except IntegrityError:  # followed in parallel: the result is the same
         pass
     return tag
 
 
 def do_unfollow_tag(*, account: Account, tag: Tag) -> None:
-    TagFollow.objects.filter(account=account, tag=tag).delete()
+    with transaction.atomic():
+        if TagFollow.objects.filter(account=account, tag=tag).delete()[0]:
+            feed_events.schedule_reset(home_of=account.pk)
 
 
 def followed_tag_ids(account: Account | None, tags: Iterable[Tag]) -> set[int]:

@@ -39,7 +39,44 @@ async def db(fn: Callable[..., T], *args: Any) -> T:
     return await sync_to_async(_run_closing, thread_sensitive=True)(fn, *args)
 
 
-Delivery = tuple[list[str], str, str] | None  # (stream label, event, payload); None closes
+class Delivery:
+    """One event for one stream, encoded once however many connections it goes to."""
+
+    __slots__ = ("label", "event", "payload", "_ws", "_sse")
+
+    def __init__(self, label: list[str], event: str, payload: str) -> None:
+        self.label, self.event, self.payload = label, event, payload
+        self._ws: str | None = None
+        self._sse: bytes | None = None
+
+    @property
+    def websocket_text(self) -> str:
+        if self._ws is None:
+            self._ws = json.dumps(
+                {"stream": self.label, "event": self.event, "payload": self.payload}
+            )
+        return self._ws
+
+    @property
+    def sse_bytes(self) -> bytes:
+        if self._sse is None:
+            self._sse = f"event: {self.event}\ndata: {self.payload}\n\n".encode()
+        return self._sse
+
+
+class Batch:
+    """The deliveries of one dispatch, shared by label and payload."""
+
+    def __init__(self, event: str) -> None:
+        self.event = event
+        self.made: dict[tuple[tuple[str, ...], int], Delivery] = {}
+
+    def of(self, label: list[str], payload: str) -> Delivery:
+        key = (tuple(label), id(payload))
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = Delivery(label, self.event, payload)
+        return found
 
 
 class Connection:
@@ -48,20 +85,20 @@ class Connection:
     def __init__(self, principal: Principal | None) -> None:
         self.principal = principal
         self.subscriptions: set[Subscription] = set()
-        self.queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        self.queue: asyncio.Queue[Delivery | None] = asyncio.Queue()
         self.closed = False
 
     @property
     def account_id(self) -> int | None:
         return self.principal.account_id if self.principal else None
 
-    def deliver(self, label: list[str], event: str, payload: str) -> None:
+    def deliver(self, delivery: Delivery) -> None:
         if self.closed:
             return
         if self.queue.qsize() >= QUEUE_LIMIT:
             self.close()
             return
-        self.queue.put_nowait((label, event, payload))
+        self.queue.put_nowait(delivery)
 
     def close(self) -> None:
         if not self.closed:
@@ -194,8 +231,9 @@ class Hub:
         elif event in STATUS_EVENTS:
             await self._send_personal(message, targets)
         else:
+            batch = Batch(event)
             for conn, sub in targets:
-                conn.deliver(sub.label, event, payload)
+                conn.deliver(batch.of(sub.label, payload))
 
     async def _send_public(
         self, message: dict[str, Any], targets: list[tuple[Connection, Subscription]]
@@ -207,6 +245,7 @@ class Hub:
         if not listed:
             return
         rendered: dict[int, str | None] = {}
+        batch = Batch(message["event"])
         for conn, sub in targets:
             viewer = conn.account_id
             payload: str | None = message["payload"]
@@ -220,13 +259,14 @@ class Hub:
                         )
                     payload = rendered[viewer]
             if payload is not None:
-                conn.deliver(sub.label, message["event"], payload)
+                conn.deliver(batch.of(sub.label, payload))
 
     async def _send_personal(
         self, message: dict[str, Any], targets: list[tuple[Connection, Subscription]]
     ) -> None:
         """Home and list updates were chosen for the viewer by the fan-out; only filters are
         left to apply, and only for viewers who have any."""
+        batch = Batch(message["event"])
         for conn, sub in targets:
             payload: str = message["payload"]
             viewer = conn.account_id
@@ -236,7 +276,7 @@ class Hub:
                 if shown is None:
                     continue
                 payload = shown
-            conn.deliver(sub.label, message["event"], payload)
+            conn.deliver(batch.of(sub.label, payload))
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}

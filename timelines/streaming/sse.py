@@ -6,6 +6,7 @@ import contextlib
 import json
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from timelines.streaming import access
 from timelines.streaming.common import Scope, open_stream, query, raw_token
@@ -43,12 +44,15 @@ async def serve_sse(scope: Scope, receive: Receive, send: Send, path: str) -> No
     name = SSE_PATHS.get(path) or params.get("stream", "")
     hub = current_hub()
     conn = Connection(principal)
-    await hub.join(conn)
     try:
         try:
+            await hub.join(conn)
             await open_stream(hub, conn, name, params)
         except StreamError as problem:
             await error(send, problem.status, problem.message)
+            return
+        except (RedisError, OSError):
+            await error(send, 503, "Streaming is unavailable")
             return
         await _stream(conn, receive, send)
     finally:
@@ -82,9 +86,7 @@ async def _stream(conn: Connection, receive: Receive, send: Send) -> None:
                 continue
             if item is None:
                 break
-            _, event, payload = item
-            chunk = f"event: {event}\ndata: {payload}\n\n".encode()
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": item.sse_bytes, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
     except OSError:
         pass  # the client went away mid-write

@@ -1,21 +1,21 @@
-"""Celery tasks that render and publish streaming events (imported by the services that
-schedule them, so every worker registers them)."""
+"""Celery tasks that render and publish streaming events. events.py imports this module, and
+the services import events.py, so every worker that runs the services registers them."""
 
 from celery import shared_task
 
-from timelines.streaming import events
+from timelines.streaming import render
 
 
 @shared_task
 def stream_status(status_id: int, event: str) -> None:
-    events.stream_status(status_id, event)
+    render.stream_status(status_id, event)
 
 
 @shared_task
 def stream_notification(notification_id: int) -> None:
-    events.stream_notification(notification_id)
+    render.stream_notification(notification_id)
 
 
 @shared_task
 def stream_conversation(account_id: int, entry_id: int) -> None:
-    events.stream_conversation(account_id, entry_id)
+    render.stream_conversation(account_id, entry_id)

@@ -8,6 +8,8 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from timelines.streaming import access
 from timelines.streaming.common import Scope, open_stream, query, raw_token
 from timelines.streaming.hub import Connection, Hub, current_hub, db
@@ -31,12 +33,16 @@ async def serve_websocket(scope: Scope, receive: Receive, send: Send) -> None:
     await send(accept)
     hub = current_hub()
     conn = Connection(principal)
-    await hub.join(conn)
     try:
+        await hub.join(conn)
         params = query(scope)
         if params.get("stream"):
             await _subscribe(hub, conn, send, {"type": "subscribe", **params})
         await _pump(hub, conn, receive, send)
+    except (RedisError, OSError):
+        # Redis is unreachable: the client reconnects later, as after a restart.
+        with contextlib.suppress(Exception):
+            await send({"type": "websocket.close", "code": 1011})
     finally:
         await hub.leave(conn)
 
@@ -76,8 +82,7 @@ async def _pump(hub: Hub, conn: Connection, receive: Receive, send: Send) -> Non
 
     async def write() -> None:
         while (item := await conn.queue.get()) is not None:
-            label, event, payload = item
-            await _send_json(send, {"stream": label, "event": event, "payload": payload})
+            await send({"type": "websocket.send", "text": item.websocket_text})
         # The hub closed us: token revoked, account suspended, or the client too slow.
         await send({"type": "websocket.close", "code": 1000})
 

@@ -249,9 +249,7 @@ class OAuthApplication(AbstractApplication):
     """A client app registered through POST /api/v1/apps, with Mastodon's extra fields."""
 
     scopes: models.CharField[str, str] = models.CharField(max_length=2048, default="read")
-    website: models.CharField[str, str] = models.CharField(
-        max_length=2048, blank=True, default=""
-    )
+    website: models.CharField[str, str] = models.CharField(max_length=2048, blank=True, default="")
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"

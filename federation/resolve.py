@@ -19,6 +19,7 @@ from federation.models import RemoteKey, uri_digest
 from federation.parse import ParseError, RemoteActor, load_document, parse_actor
 from federation.parse.values import host_of, is_http_uri
 from federation.policy import domain_blocked
+from federation.services.remote_media import do_cache_profile_images
 from fediverse.formatting import sanitize_html
 
 STALE_AFTER = timedelta(days=1)
@@ -218,6 +219,8 @@ def upsert_remote_account(actor: RemoteActor, *, domain: str | None = None) -> A
                     setattr(account, name, value)
                 account.save()
                 _sync_keys(account, actor)
+                # No remote URL is kept to compare with, so each fetched profile is copied anew.
+                do_cache_profile_images(account, actor.icon, actor.image)
                 return account
         except IntegrityError:
             # Created by another process in between: the second pass finds and updates it.

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import Account, FeaturedTag, Follow
 from federation.render.note import MentionFact, NoteFacts
+from media.models import MediaAttachment
 from timelines.models import Mention, Status, Visibility
 
 LISTED = (Visibility.PUBLIC, Visibility.UNLISTED)
@@ -85,6 +86,9 @@ def note_facts(statuses: list[Status]) -> dict[int, NoteFacts]:
         .annotate(n_reblogs=Count("reblogs", distinct=True))
         .values("id", "n_favourites", "n_reblogs")
     }
+    attachments: dict[int, list[MediaAttachment]] = defaultdict(list)
+    for media in MediaAttachment.objects.filter(status_id__in=ids).order_by("position", "id"):
+        attachments[media.status_id].append(media)  # type: ignore[index]
     parents, roots, self_replies = (
         _parents(statuses),
         _thread_roots(statuses),
@@ -99,6 +103,7 @@ def note_facts(statuses: list[Status]) -> dict[int, NoteFacts]:
             self_replies=self_replies.get(s.pk, []),
             favourites_count=counts[s.pk]["n_favourites"],
             reblogs_count=counts[s.pk]["n_reblogs"],
+            attachments=attachments[s.pk],
         )
         for s in statuses
     }

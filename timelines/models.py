@@ -181,8 +181,6 @@ class StatusPin(models.Model):
         constraints = [models.UniqueConstraint(fields=["account", "status"], name="pin_unique")]
 
 
-from timelines.models_inbox import *  # noqa: E402,F401,F403
-
 from timelines.models_curation import *  # noqa: E402,F401,F403
-
+from timelines.models_inbox import *  # noqa: E402,F401,F403
 from timelines.models_posts import *  # noqa: E402,F401,F403

@@ -108,8 +108,11 @@ def do_authorize_follow_request(*, request: FollowRequest, announce: bool = Fals
         follow, _ = Follow.objects.get_or_create(
             account=request.account,
             target_account=request.target_account,
-            defaults={"show_reblogs": request.show_reblogs, "notify": request.notify,
-                      "uri": request.uri},  # fmt: skip
+            defaults={
+                "show_reblogs": request.show_reblogs,
+                "notify": request.notify,
+                "uri": request.uri,
+            },  # fmt: skip
         )
         request.delete()
         if request.account.local:

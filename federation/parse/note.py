@@ -29,6 +29,8 @@ NOTE_TYPES = frozenset({"Note", "Question"}) | CONVERTED_TYPES
 MAX_POLL_OPTIONS = 20
 MAX_CONTENT = 100_000
 MAX_TAGS = 100
+# Read past what is kept (four) so that unusable entries do not crowd out usable ones.
+MAX_ATTACHMENTS = 20
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,27 @@ class RemotePoll:
 
 
 @dataclass(frozen=True)
+class RemoteDocument:
+    """An attachment (Document, Image…) as the post lists it."""
+
+    url: str
+    media_type: str = ""
+    name: str = ""
+    blurhash: str = ""
+    focal_point: tuple[float, float] | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class RemoteEmoji:
+    shortcode: str
+    url: str
+    uri: str = ""
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True)
 class RemoteNote:
     id: str
     attributed_to: str
@@ -72,6 +95,8 @@ class RemoteNote:
     type: str = "Note"
     name: str = ""
     poll: RemotePoll | None = None
+    attachments: list[RemoteDocument] = field(default_factory=list)
+    emojis: list[RemoteEmoji] = field(default_factory=list)
 
     @property
     def audience(self) -> list[str]:
@@ -96,6 +121,55 @@ def _tags(document: dict[str, Any]) -> tuple[list[Mention], list[str]]:
             if clean and len(clean) <= 255 and not any(c.isspace() for c in clean):
                 hashtags.setdefault(clean.lower(), clean)
     return mentions, list(hashtags.values())
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _size(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _document(item: Any) -> RemoteDocument | None:
+    if not isinstance(item, dict):
+        return None
+    url = url_of(item.get("url"))
+    if not url or not is_http_uri(url):
+        return None
+    focal = item.get("focalPoint")
+    point = None
+    if isinstance(focal, list) and len(focal) == 2:
+        x, y = _number(focal[0]), _number(focal[1])
+        point = (x, y) if x is not None and y is not None else None
+    return RemoteDocument(
+        url=url,
+        media_type=string_of(item, "mediaType") or "",
+        name=string_of(item, "name") or "",
+        blurhash=string_of(item, "blurhash") or "",
+        focal_point=point,
+        width=_size(item.get("width")),
+        height=_size(item.get("height")),
+    )
+
+
+def _attachments(document: dict[str, Any]) -> list[RemoteDocument]:
+    found = (_document(item) for item in as_list(document.get("attachment"))[:MAX_ATTACHMENTS])
+    return [item for item in found if item is not None]
+
+
+def _emojis(document: dict[str, Any]) -> list[RemoteEmoji]:
+    found: list[RemoteEmoji] = []
+    for tag in as_list(document.get("tag"))[:MAX_TAGS]:
+        if not isinstance(tag, dict) or "Emoji" not in types_of(tag):
+            continue
+        shortcode = (string_of(tag, "name") or "").strip(":")
+        icon = tag.get("icon")
+        url = url_of(icon.get("url")) if isinstance(icon, dict) else None
+        if shortcode and len(shortcode) <= 128 and url and is_http_uri(url):
+            uri = id_of(tag.get("id")) or ""
+            found.append(RemoteEmoji(shortcode, url, uri, datetime_of(tag, "updated")))
+    return found
 
 
 def _poll(document: dict[str, Any]) -> RemotePoll | None:
@@ -147,4 +221,6 @@ def parse_note(document: dict[str, Any]) -> RemoteNote:
         type=kind,
         name=(string_of(document, "name") or "")[:2048],
         poll=_poll(document) if kind == "Question" else None,
+        attachments=_attachments(document),
+        emojis=_emojis(document),
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 from federation.render.context import NOTE_EXTENSIONS, PUBLIC, with_context
 from fediverse import uris
+from media.api.serializers import original_url
+from media.models import MediaAttachment
 from timelines.models import Status, Visibility
 
 
@@ -32,6 +34,8 @@ class NoteFacts:
     self_replies: list[tuple[int, str]] = field(default_factory=list)
     favourites_count: int = 0
     reblogs_count: int = 0
+    # The post's attachments in the author's order.
+    attachments: list[MediaAttachment] = field(default_factory=list)
 
 
 def iso(moment: datetime) -> str:
@@ -78,6 +82,26 @@ def _replies(status: Status, facts: NoteFacts) -> dict[str, Any]:
     }
 
 
+def attachment(media: MediaAttachment) -> dict[str, Any]:
+    """A Document as Mastodon's MediaAttachmentSerializer renders one."""
+    focus = media.meta.get("focus") if isinstance(media.meta, dict) else None
+    document: dict[str, Any] = {
+        "type": "Document",
+        "mediaType": media.file_content_type or None,
+        "url": original_url(media) or media.remote_url or None,
+        "name": media.description or None,
+        "blurhash": media.blurhash or None,
+    }
+    if isinstance(focus, dict):
+        document["focalPoint"] = [focus.get("x", 0.0), focus.get("y", 0.0)]
+    else:
+        document["focalPoint"] = [0.0, 0.0]
+    original = media.meta.get("original") if isinstance(media.meta, dict) else None
+    if isinstance(original, dict) and original.get("width") and original.get("height"):
+        document["width"], document["height"] = original["width"], original["height"]
+    return document
+
+
 def _tags(facts: NoteFacts) -> list[dict[str, str]]:
     mentions = [
         {"type": "Mention", "href": m.uri, "name": f"@{m.acct}"}
@@ -115,7 +139,7 @@ def note(status: Status, facts: NoteFacts) -> dict[str, Any]:
         document["contentMap"] = {status.language: status.content}
     if status.edited_at:
         document["updated"] = iso(status.edited_at)
-    document["attachment"] = []
+    document["attachment"] = [attachment(media) for media in facts.attachments]
     document["tag"] = _tags(facts)
     document["replies"] = _replies(status, facts)
     document["likes"] = {

@@ -19,12 +19,19 @@ from federation.parse import ParseError, RemoteNote, parse_note
 from federation.parse.note import CONVERTED_TYPES, RemotePoll
 from federation.parse.values import PUBLIC_ALIASES
 from federation.resolve import ResolveError, resolve_account_url
+from federation.services.remote_media import (
+    do_attach_remote_media,
+    do_store_remote_emojis,
+    do_update_remote_media,
+)
 from federation.tombstones import is_tombstoned
 from fediverse.formatting import sanitize_html
+from media.services.attachments import attached_ids
 from timelines import feed_events
 from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit, Tag, Visibility
 from timelines.services.conversations import do_record_direct_status
 from timelines.services.notifications import notify
+from timelines.streaming import events as streaming_events
 
 MAX_SPOILER = 1000
 # How far up a thread the parents of an incoming reply are fetched.
@@ -156,8 +163,11 @@ def do_create_remote_status(
                    status=status)  # fmt: skip
         if note.poll is not None:
             store_poll(status, note.poll)
+        do_attach_remote_media(status, note.attachments)
+        do_store_remote_emojis(account, note.emojis)
         do_record_direct_status(status=status)
         feed_events.schedule_fan_out(status)
+        streaming_events.schedule_status(status)
     return status
 
 
@@ -201,7 +211,7 @@ def do_update_remote_status(*, account: Account, note: RemoteNote) -> Status | N
         return None
     with transaction.atomic():
         if not status.edits.exists():
-            _revision(status, status.created_at)
+            _revision(status, status.created_at, attached_ids(status_id=status.pk))
         status.content = content_of(note)
         status.spoiler_text = "" if note.type in CONVERTED_TYPES else note.summary[:MAX_SPOILER]
         status.sensitive = note.sensitive or bool(status.spoiler_text)
@@ -210,16 +220,19 @@ def do_update_remote_status(*, account: Account, note: RemoteNote) -> Status | N
         status.tags.set(_tags(note.hashtags))
         if note.poll is not None:
             store_poll(status, note.poll)
-        _revision(status, status.edited_at)
+        media_ids = do_update_remote_media(status, note.attachments)
+        do_store_remote_emojis(account, note.emojis)
+        _revision(status, status.edited_at, media_ids)
         for reblog in Status.objects.filter(reblog=status).select_related("account"):
             notify(account=reblog.account, from_account=account, type=NotificationType.UPDATE,
                    status=status)  # fmt: skip
+        streaming_events.schedule_status(status, edited=True)
     return status
 
 
-def _revision(status: Status, at: Any) -> None:
+def _revision(status: Status, at: Any, media_ids: list[int]) -> None:
     StatusEdit.objects.create(
         status=status, account=status.account, content=status.content,
         spoiler_text=status.spoiler_text, sensitive=status.sensitive,
-        language=status.language, created_at=at,
+        language=status.language, media_ids=media_ids, created_at=at,
     )  # fmt: skip

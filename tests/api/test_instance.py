@@ -39,7 +39,9 @@ def make_emoji(shortcode: str, **fields: object) -> CustomEmoji:
 
 def test_public_documents_ignore_tokens(base_url) -> None:
     # The list of blocked servers is hidden unless the admin shows it.
-    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(show_domain_blocks="all")
+    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(
+        show_domain_blocks="all"
+    )
     for name in PUBLIC_PATHS:
         plain = httpx.get(f"{base_url}/api/v1/instance/{name}")
         assert plain.status_code == 200, (name, plain.text)
@@ -90,7 +92,9 @@ def test_rules_and_empty_domain_blocks(base_url) -> None:
     ]
     # Hidden by default, as on Mastodon; shown once the admin chooses to.
     assert httpx.get(f"{base_url}/api/v1/instance/domain_blocks").status_code == 404
-    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(show_domain_blocks="all")
+    InstanceSettings.objects.filter(pk=InstanceSettings.current().pk).update(
+        show_domain_blocks="all"
+    )
     assert httpx.get(f"{base_url}/api/v1/instance/domain_blocks").json() == []
 
 

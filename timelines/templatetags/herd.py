@@ -4,8 +4,8 @@ from typing import Any
 from django import template
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 from accounts.models import Account
 from timelines.models import Status

@@ -14,7 +14,11 @@ from timelines.views.common import page_ids, viewer_of
 
 
 def _timeline(
-    request: HttpRequest, qs: QuerySet[Status], title: str, *, compose: bool = False,
+    request: HttpRequest,
+    qs: QuerySet[Status],
+    title: str,
+    *,
+    compose: bool = False,
     **extra: object,
 ) -> HttpResponse:
     viewer = viewer_of(request)

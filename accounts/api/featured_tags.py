@@ -16,7 +16,7 @@ from fediverse import uris
 from fediverse.api.errors import ApiError
 from fediverse.api.render import iso_date
 from fediverse.api.views import ApiView, public, user
-from timelines.models import Tag
+from timelines.api.tags import present_tags
 
 
 def present_featured_tags(account: Account, tags: list[FeaturedTag]) -> list[dict[str, Any]]:
@@ -33,22 +33,6 @@ def present_featured_tags(account: Account, tags: list[FeaturedTag]) -> list[dic
         }
         for f in tags
     ]
-
-
-def present_tags(viewer: Account | None, tags: list[Tag]) -> list[dict[str, Any]]:
-    facts = featured.tag_facts(viewer, tags)
-    entities = []
-    for tag in tags:
-        entity: dict[str, Any] = {
-            "id": str(tag.pk),
-            "name": tag.name,
-            "url": uris.tag_url(tag.name),
-            "history": facts.history[tag.pk],
-        }
-        if viewer is not None:
-            entity.update(following=tag.pk in facts.following, featuring=tag.pk in facts.featuring)
-        entities.append(entity)
-    return entities
 
 
 class FeaturedTagsView(ApiView):

@@ -7,6 +7,7 @@ from django.http import Http404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.featured import featured_tag_ids
 from accounts.models import Account
 from fediverse import uris
 from fediverse.api.pagination import Page
@@ -20,10 +21,11 @@ FOLLOWED_TAGS_PAGE = 100
 
 
 def present_tags(viewer: Account | None, tags: list[Tag]) -> list[dict[str, Any]]:
-    """Tag entities for a batch of tags in two queries; `following` only for a signed-in
-    viewer. A tag nobody has used yet has no id ("") and an empty history."""
+    """Tag entities for a batch of tags in three queries; `following` and `featuring` only for
+    a signed-in viewer. A tag nobody has used yet has no id ("") and an empty history."""
     histories = tag_history(tags)
     followed = tag_follows.followed_tag_ids(viewer, tags)
+    featured = featured_tag_ids(viewer, tags)
     entities = []
     for tag in tags:
         data: dict[str, Any] = {
@@ -33,7 +35,7 @@ def present_tags(viewer: Account | None, tags: list[Tag]) -> list[dict[str, Any]
             "history": histories.get(tag.pk, empty_history()),
         }
         if viewer is not None:
-            data["following"] = tag.pk in followed
+            data.update(following=tag.pk in followed, featuring=tag.pk in featured)
         entities.append(data)
     return entities
 

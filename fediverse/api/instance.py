@@ -10,12 +10,9 @@ from rest_framework.response import Response
 from fediverse import uris, vapid
 from fediverse.api.views import ApiView, public
 from moderation.models import InstanceSettings, RegistrationMode, Rule
+from timelines.services import polls
 
 MAX_MEDIA_ATTACHMENTS = 4
-MAX_POLL_OPTIONS = 4
-MAX_POLL_OPTION_CHARS = 50
-MIN_POLL_EXPIRATION = 300
-MAX_POLL_EXPIRATION = 2_629_746
 MAX_FEATURED_TAGS = 10
 MAX_PROFILE_FIELDS = 4
 IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
@@ -85,10 +82,10 @@ def configuration(instance: InstanceSettings) -> dict[str, Any]:
             "video_matrix_limit": VIDEO_MATRIX_LIMIT,
         },
         "polls": {
-            "max_options": MAX_POLL_OPTIONS,
-            "max_characters_per_option": MAX_POLL_OPTION_CHARS,
-            "min_expiration": MIN_POLL_EXPIRATION,
-            "max_expiration": MAX_POLL_EXPIRATION,
+            "max_options": polls.MAX_OPTIONS,
+            "max_characters_per_option": polls.MAX_OPTION_CHARS,
+            "min_expiration": polls.MIN_EXPIRATION,
+            "max_expiration": polls.MAX_EXPIRATION,
         },
         "translation": {"enabled": False},
         "timelines_access": {

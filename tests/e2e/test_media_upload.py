@@ -33,7 +33,10 @@ def test_post_a_picture_with_alt_text(page: Page, alice: User, tmp_path: Path) -
         page.goto(path)
         image = status_card(page, "Holiday picture").get_by_role("img", name=ALT)
         expect(image).to_be_visible()
-        # The picture really loaded, upright: the preview is taller than wide.
+        # The picture really loaded, upright: the preview is taller than wide. Visible is not
+        # loaded yet on a busy machine, so wait for the decoded image.
+        loaded = "img => img.complete && img.naturalWidth > 0"
+        page.wait_for_function(loaded, arg=image.element_handle())
         size = image.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
         assert size[0] and 0 < size[1] < size[2]
 

@@ -45,6 +45,14 @@ class Account(models.Model):
     silenced_at = models.DateTimeField(null=True, blank=True)
     # Moderators forced the account's media behind a content warning.
     sensitized_at = models.DateTimeField(null=True, blank=True)
+    # Actor URIs of the account's other accounts (ActivityPub `alsoKnownAs`): a move from any
+    # of them to this one is trusted.
+    also_known_as = models.JSONField(default=list, blank=True)
+    # Where the account moved (ActivityPub `movedTo`); its profile points there.
+    moved_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_from"
+    )
+    moved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -176,6 +184,8 @@ class Follow(models.Model):
     )
     show_reblogs = models.BooleanField(default=True)
     notify = models.BooleanField(default=False)
+    # ISO 639-1 codes the follower wants to see from this account; None for every language.
+    languages = models.JSONField(null=True, blank=True)
     uri = models.CharField(max_length=2048, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -196,6 +206,8 @@ class FollowRequest(models.Model):
     )
     show_reblogs = models.BooleanField(default=True)
     notify = models.BooleanField(default=False)
+    # ISO 639-1 codes the follower wants to see from this account; None for every language.
+    languages = models.JSONField(null=True, blank=True)
     uri = models.CharField(max_length=2048, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -349,3 +361,7 @@ class SuggestionDismissal(models.Model):
                 fields=["account", "target_account"], name="suggestion_dismissal_unique"
             )
         ]
+
+
+from accounts.models_imports import *  # noqa: E402,F401,F403
+from accounts.models_migration import *  # noqa: E402,F401,F403

@@ -1,7 +1,7 @@
 """Reads about accounts that span relations."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -33,6 +33,7 @@ class Relationship:
     following: bool = False
     showing_reblogs: bool = False
     notifying: bool = False
+    languages: list[str] | None = None
     requested: bool = False
     requested_by: bool = False
     followed_by: bool = False
@@ -56,6 +57,7 @@ def relationships(viewer: Account, accounts: Iterable[Account]) -> dict[int, Rel
     for follow in Follow.objects.filter(account=viewer, target_account_id__in=ids):
         rel = result[follow.target_account_id]
         rel.following, rel.showing_reblogs, rel.notifying = True, follow.show_reblogs, follow.notify
+        rel.languages = follow.languages
     for pk in Follow.objects.filter(target_account=viewer, account_id__in=ids).values_list(
         "account_id", flat=True
     ):
@@ -67,6 +69,7 @@ def relationships(viewer: Account, accounts: Iterable[Account]) -> dict[int, Rel
             request.show_reblogs,
             request.notify,
         )
+        rel.languages = request.languages
     for pk in FollowRequest.objects.filter(target_account=viewer, account_id__in=ids).values_list(
         "account_id", flat=True
     ):
@@ -168,11 +171,16 @@ class AccountStats:
     followers: int = 0
     following: int = 0
     last_status_at: Any = None
+    # The custom emoji (moderation.models.CustomEmoji) the profile's texts show.
+    emojis: list[Any] = field(default_factory=list)
 
 
 def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
-    """Counts for a batch of accounts in three queries, whatever the batch size."""
-    ids = {a.pk for a in accounts}
+    """Counts and custom emoji for a batch of accounts in four queries, whatever the batch
+    size; the accounts they moved to are counted too, since their entity is nested as
+    `moved`."""
+    accounts = list(accounts)
+    ids = {a.pk for a in accounts} | {a.moved_to_id for a in accounts if a.moved_to_id}
     stats = {pk: AccountStats() for pk in ids}
     if not ids:
         return stats
@@ -196,4 +204,8 @@ def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
         Follow.objects.filter(account_id__in=ids).values("account_id").annotate(n=Count("id"))
     ):
         stats[row["account_id"]].following = row["n"]
+    from moderation.selectors_emojis import account_emojis
+
+    for pk, emojis in account_emojis(accounts).items():
+        stats[pk].emojis = emojis
     return stats

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from accounts.views import auth, profiles
+from accounts.views import auth, data, migration, profiles
 from accounts.views import settings as settings_views
 
 ACCT = r"@(?P<acct>[\w.-]+(?:@[\w.:-]+)?)"
@@ -19,6 +19,15 @@ urlpatterns = [
     ),
     path("settings/profile", settings_views.edit_profile, name="settings_profile"),
     path("settings/account", settings_views.edit_account, name="settings_account"),
+    path("settings/export", data.export_page, name="settings_export"),
+    path("settings/exports/<slug:slug>.csv", data.export_csv, name="settings_export_csv"),
+    path("settings/import", data.import_page, name="settings_import"),
+    path("settings/import/<int:import_id>", data.import_detail, name="settings_import_detail"),
+    path("settings/aliases", migration.aliases, name="settings_aliases"),
+    path("settings/aliases/remove", migration.remove_alias, name="settings_alias_remove"),
+    path("settings/migration", migration.move, name="settings_migration"),
+    path("settings/migration/cancel", migration.cancel_move, name="settings_migration_cancel"),
+    path("settings/delete", migration.delete_account, name="settings_delete"),
     path("follow_requests", profiles.follow_requests, name="follow_requests"),
     path(
         "follow_requests/<int:request_id>/<str:answer>",

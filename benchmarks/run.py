@@ -4,6 +4,7 @@ python benchmarks/run.py fanout [SIZE ...]   # default: 10000 100000
 python benchmarks/run.py home
 python benchmarks/run.py rebuild
 python benchmarks/run.py streaming [--clients 1000] [--posts 20] [--scenario public|user|both]
+python benchmarks/run.py import_archive [POSTS]   # default: 50000
 """
 
 import sys
@@ -16,7 +17,7 @@ from benchmarks import common  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("fanout", "home", "rebuild", "streaming"):
+    if not argv or argv[0] not in ("fanout", "home", "rebuild", "streaming", "import_archive"):
         print(__doc__)
         return 2
     if argv[0] == "streaming":  # starts its own server and seeds its own users
@@ -36,6 +37,10 @@ def main(argv: list[str]) -> int:
         from benchmarks import home
 
         home.run()
+    elif argv[0] == "import_archive":
+        from benchmarks import import_archive
+
+        import_archive.run(int(argv[1]) if len(argv) > 1 else import_archive.POSTS)
     else:
         from benchmarks import rebuild
 

@@ -146,7 +146,9 @@ def _claim(delivery_id: int) -> Delivery | None:
     """The row, leased to this worker; None when it is gone or another worker holds it."""
     with transaction.atomic():
         row = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            # Only the delivery row: locking the shared activity too would make the workers
+            # attempting its other inboxes at the same moment skip their rows as taken.
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("activity")
             .filter(pk=delivery_id)
             .first()

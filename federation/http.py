@@ -193,6 +193,21 @@ def _check_url(url: str) -> None:
         raise FetchError("URLs with credentials are not fetched.")
 
 
+def check_public_url(url: str, *, timeout: float = DEFAULT_LIMITS.connect) -> None:
+    """For URLs kept now and requested later (push endpoints): raises FetchError unless the
+    URL is http(s) and its host resolves, only to addresses this client may connect to. The
+    request itself checks again, since DNS answers can change in between."""
+    _check_url(url)
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = _resolve(parts.hostname or "", port, timeout)
+    except (ValueError, httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+        raise FetchError(f"{url} cannot be reached: {error}") from error
+    if not addresses or not all(may_connect(address) for address in addresses):
+        raise UnsafeAddress(f"{parts.hostname} resolves to an address that is not public.")
+
+
 def _signed_headers(
     request: httpx.Request, body: bytes, signer: SigningKey | None, scheme: str
 ) -> None:

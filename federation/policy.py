@@ -3,6 +3,8 @@ resolver and authorized fetch ask."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 
 
@@ -27,6 +29,30 @@ def domain_blocked(domain: str) -> bool:
         # Silenced domains still federate; only suspended ones are refused.
         blocks = blocks.filter(severity="suspend")
     return blocks.exists() or not _allowed_in_limited_mode(domain)
+
+
+def domain_block_of(domain: str | None) -> Any | None:
+    """The moderators' block covering the domain: its own, else its nearest parent's."""
+    if not domain:
+        return None
+    try:
+        model = apps.get_model("moderation", "DomainBlock")
+    except LookupError:
+        return None
+    parents = _parent_domains(domain)
+    found = {block.domain: block for block in model.objects.filter(domain__in=parents)}
+    return next((found[name] for name in parents if name in found), None)
+
+
+def rejects_media(domain: str | None) -> bool:
+    """Media of the domain's accounts (attachments, avatars, headers, emoji) stay remote."""
+    block = domain_block_of(domain)
+    return bool(block is not None and (block.reject_media or block.severity == "suspend"))
+
+
+def rejects_reports(domain: str | None) -> bool:
+    block = domain_block_of(domain)
+    return bool(block is not None and (block.reject_reports or block.severity == "suspend"))
 
 
 def _allowed_in_limited_mode(domain: str) -> bool:

@@ -18,14 +18,15 @@ from federation.lookup import account_by_uri, is_local_uri, local_host
 from federation.models import RemoteKey, uri_digest
 from federation.parse import ParseError, RemoteActor, load_document, parse_actor
 from federation.parse.values import host_of, is_http_uri
-from federation.policy import domain_blocked
-from federation.services.remote_media import do_cache_profile_images
+from federation.policy import domain_block_of, domain_blocked
+from federation.services.remote_media import do_cache_profile_images, do_store_remote_emojis
 from fediverse.formatting import sanitize_html
 
 STALE_AFTER = timedelta(days=1)
 JRD_ACCEPT = "application/jrd+json, application/json"
 SELF_TYPES = ("application/activity+json", "application/ld+json")
 FIELD_NAME_MAX = 255
+MAX_ALIASES = 20
 
 
 class ResolveError(Exception):
@@ -140,12 +141,12 @@ def resolve_account_url(uri: str, *, refresh: bool = False) -> Account:
     return account_from_actor(fetch_actor(uri))
 
 
-def account_from_actor(actor: RemoteActor) -> Account:
+def account_from_actor(actor: RemoteActor, *, follow_move: bool = True) -> Account:
     """Store a fetched actor: a known account keeps its handle's domain; a new one learns it
     from WebFinger."""
     known = account_by_uri(actor.id)
     domain = known.domain if known is not None and known.domain else _confirmed_domain(actor)
-    return upsert_remote_account(actor, domain=domain)
+    return upsert_remote_account(actor, domain=domain, follow_move=follow_move)
 
 
 def refresh_account(account: Account) -> Account:
@@ -175,6 +176,7 @@ def _profile(actor: RemoteActor) -> dict[str, Any]:
         "followers_url": actor.followers or "",
         "following_url": actor.following or "",
         "public_key": main_key.pem if main_key else "",
+        "also_known_as": actor.also_known_as[:MAX_ALIASES],
     }
 
 
@@ -196,7 +198,39 @@ def _sync_keys(account: Account, actor: RemoteActor) -> None:
         )
 
 
-def upsert_remote_account(actor: RemoteActor, *, domain: str | None = None) -> Account:
+def _limit_as_its_domain(account: Account, domain: str) -> None:
+    """An account first seen after its server was limited is limited like those already
+    known, under the block's timestamp so that lifting the block lifts it too."""
+    block = domain_block_of(domain)
+    if block is not None and block.severity == "silence":
+        account.silenced_at = block.updated_at
+
+
+def _link_moved_to(account: Account, uri: str | None, follow_move: bool) -> None:
+    """The account a `movedTo` names, resolved one step only: the new account's own
+    `movedTo` is not followed, so that a chain or loop of moves costs one fetch."""
+    if not uri:
+        target = None
+    elif account.moved_to is not None and account.moved_to.uri == uri:
+        return
+    else:
+        target = account_by_uri(uri)
+        if target is None and follow_move:
+            try:
+                target = account_from_actor(fetch_actor(uri), follow_move=False)
+            except ResolveError:
+                target = None
+    if target is not None and target.pk == account.pk:
+        target = None
+    if (target.pk if target else None) != account.moved_to_id:
+        account.moved_to = target
+        account.moved_at = timezone.now() if target is not None else None
+        account.save(update_fields=["moved_to", "moved_at"])
+
+
+def upsert_remote_account(
+    actor: RemoteActor, *, domain: str | None = None, follow_move: bool = True
+) -> Account:
     """Create or update the account an actor document describes."""
     domain = (domain or host_of(actor.id)).lower()
     if domain == local_host() or is_local_uri(actor.id):
@@ -214,6 +248,8 @@ def upsert_remote_account(actor: RemoteActor, *, domain: str | None = None) -> A
                     .first()
                     or Account(created_at=actor.published or timezone.now())
                 )
+                if account._state.adding:
+                    _limit_as_its_domain(account, domain)
                 account.username, account.domain = actor.username, domain
                 for name, value in profile.items():
                     setattr(account, name, value)
@@ -221,7 +257,9 @@ def upsert_remote_account(actor: RemoteActor, *, domain: str | None = None) -> A
                 _sync_keys(account, actor)
                 # No remote URL is kept to compare with, so each fetched profile is copied anew.
                 do_cache_profile_images(account, actor.icon, actor.image)
-                return account
+                do_store_remote_emojis(account, actor.emojis)
+            _link_moved_to(account, actor.moved_to, follow_move)
+            return account
         except IntegrityError:
             # Created by another process in between: the second pass finds and updates it.
             if attempt:

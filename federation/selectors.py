@@ -10,7 +10,9 @@ from django.db.models import Count, QuerySet
 from accounts.models import Account, FeaturedTag, Follow
 from federation.render.note import MentionFact, NoteFacts
 from media.models import MediaAttachment
-from timelines.models import Mention, Status, Visibility
+from moderation.models import CustomEmoji
+from moderation.selectors_emojis import body_text, emojis_for, shortcodes_in
+from timelines.models import Mention, Poll, Status, Visibility
 
 LISTED = (Visibility.PUBLIC, Visibility.UNLISTED)
 SELF_REPLIES_SHOWN = 5
@@ -64,6 +66,16 @@ def _self_replies(statuses: list[Status]) -> dict[int, list[tuple[int, str]]]:
     return found
 
 
+def _emojis(statuses: list[Status]) -> dict[int, list[CustomEmoji]]:
+    options = dict(
+        Poll.objects.filter(status_id__in=[s.pk for s in statuses]).values_list(
+            "status_id", "options"
+        )
+    )
+    texts = {s.pk: [s.spoiler_text, body_text(s), *options.get(s.pk, [])] for s in statuses}
+    return emojis_for({s.pk: (s.account.domain, shortcodes_in(texts[s.pk])) for s in statuses})
+
+
 def note_facts(statuses: list[Status]) -> dict[int, NoteFacts]:
     """NoteFacts for each status, keyed by status id."""
     if not statuses:
@@ -89,6 +101,7 @@ def note_facts(statuses: list[Status]) -> dict[int, NoteFacts]:
     attachments: dict[int, list[MediaAttachment]] = defaultdict(list)
     for media in MediaAttachment.objects.filter(status_id__in=ids).order_by("position", "id"):
         attachments[media.status_id].append(media)  # type: ignore[index]
+    emojis = _emojis(statuses)
     parents, roots, self_replies = (
         _parents(statuses),
         _thread_roots(statuses),
@@ -104,6 +117,7 @@ def note_facts(statuses: list[Status]) -> dict[int, NoteFacts]:
             favourites_count=counts[s.pk]["n_favourites"],
             reblogs_count=counts[s.pk]["n_reblogs"],
             attachments=attachments[s.pk],
+            emojis=emojis[s.pk],
         )
         for s in statuses
     }

@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(r"^nodeinfo/(?P<version>2\.[01])$", nodeinfo.nodeinfo, name="nodeinfo"),
     path("inbox", inbox.shared_inbox, name="shared_inbox"),
     path("actor", documents.instance_actor, name="instance_actor"),
+    path("emojis/<int:emoji_id>", documents.emoji, name="emoji"),
     path("actor/inbox", inbox.shared_inbox, name="instance_actor_inbox"),
     path("actor/outbox", documents.instance_actor_outbox, name="instance_actor_outbox"),
     re_path(USER + r"$", documents.actor, name="actor"),

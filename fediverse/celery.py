@@ -37,6 +37,17 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"queue": "media"},
     },
+    # Archive imports whose worker died are queued again; archives past 7 days are removed.
+    "resume-stalled-imports": {
+        "task": "timelines.tasks.resume_stalled_imports",
+        "schedule": 600.0,
+        "options": {"queue": "scheduler"},
+    },
+    "remove-expired-backups": {
+        "task": "timelines.tasks.remove_expired_backups",
+        "schedule": 3600.0,
+        "options": {"queue": "scheduler"},
+    },
     # Suspensions become final after their grace period: the account's data is deleted.
     "purge-expired-suspensions": {
         "task": "moderation.tasks.purge_expired_suspensions",

@@ -184,3 +184,31 @@ def sanitize_html(html: str) -> str:
         link_rel="nofollow noopener noreferrer",
         set_tag_attribute_values={"a": {"target": "_blank"}},
     )
+
+
+# Mastodon's shortcode between colons, not glued to a letter or digit on either side;
+# `:a::b:` counts as two.
+SHORTCODE_SCAN_RE = re.compile(r"(?<![^\W_]):([a-zA-Z0-9_]{2,}):(?![^\W_])")
+MARKUP_RE = re.compile(r"(<[^>]*>)")
+
+
+def emoji_image_html(shortcode: str, url: str) -> str:
+    code = escape(f":{shortcode}:")
+    return (
+        f'<img class="custom-emoji" src="{escape(url)}" alt="{code}" title="{code}" '
+        'draggable="false">'
+    )
+
+
+def emojify(html: str, images: dict[str, str]) -> str:
+    """Custom emoji shortcodes in safe HTML (escaped text, or our formatter's and sanitiser's
+    output) become images; tags and their attributes are left as they are."""
+    if not images:
+        return html
+    pieces = MARKUP_RE.split(html)
+    for index in range(0, len(pieces), 2):  # even pieces are text between tags
+        pieces[index] = SHORTCODE_SCAN_RE.sub(
+            lambda m: emoji_image_html(m[1], images[m[1]]) if m[1] in images else m[0],
+            pieces[index],
+        )
+    return "".join(pieces)

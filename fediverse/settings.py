@@ -41,6 +41,8 @@ def load_secret_key() -> str:
 
 SECRET_KEY = load_secret_key()
 DEBUG = env_bool("DEBUG", False)
+# Web Push's signing key (fediverse.vapid); unset, it is derived from SECRET_KEY.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 
 FEDIVERSE_DOMAIN = os.environ.get("FEDIVERSE_DOMAIN", "localhost:8000")
 FEDIVERSE_HTTPS = env_bool("FEDIVERSE_HTTPS", False)
@@ -119,6 +121,15 @@ ASGI_APPLICATION = "fediverse.asgi.application"
 # PostgreSQL in production; an SQLite file under var/ when DATABASE_URL is unset.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Under ASGI every request runs in a thread of its own, so a persistent connection per
+    # thread is never reused: each request would open one. A pool per process is reused.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+    if DATABASE_POOL_SIZE > 0 and "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -150,6 +161,14 @@ else:
 
 # Streaming API: how often every streaming token is re-validated (a revoked token, a deleted
 # app or a suspended account is disconnected within this time), and the SSE heartbeat period.
+# Sign-up email domains are looked up in DNS: a domain with no mail server is refused, and
+# one whose mail servers are on the email domain block list is blocked like the listed ones.
+EMAIL_DNS_CHECK = env_bool("EMAIL_DNS_CHECK", True)
+EMAIL_DNS_NAMESERVERS = env_list("EMAIL_DNS_NAMESERVERS")
+EMAIL_DNS_TIMEOUT = float(os.environ.get("EMAIL_DNS_TIMEOUT", "5"))
+# Links in posts get a preview card read from the page they point to, unless the admin turns
+# it off in the instance settings; this turns it off for the whole deployment.
+PREVIEW_CARDS = env_bool("PREVIEW_CARDS", True)
 STREAMING_RECHECK_SECONDS = float(os.environ.get("STREAMING_RECHECK_SECONDS", "5"))
 STREAMING_HEARTBEAT_SECONDS = float(os.environ.get("STREAMING_HEARTBEAT_SECONDS", "15"))
 # Where apps open streams, as Mastodon's STREAMING_API_BASE_URL; unset means this server
@@ -278,6 +297,8 @@ REST_FRAMEWORK = {
 # OAuth 2 with Mastodon's semantics: apps register their own scopes and redirect URIs, and
 # tokens do not expire (they stop working when revoked).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "accounts.OAuthApplication"
+# Named so that models pointing at tokens (push subscriptions) get a swappable dependency.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "accounts.oauth.scopes_backend.ApplicationScopes",
     "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.validator.Validator",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("accounts.oauth.urls")),
+    path("", include("timelines.urls_feeds")),
     path("", include("fediverse.api.urls")),
     path("", include("federation.urls")),
     path("", include("media.urls")),

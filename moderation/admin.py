@@ -23,11 +23,15 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import Account
 from fediverse import uris
 from moderation.forms import EXPIRY_CHOICES
-from moderation.models import Announcement, CustomEmoji, InstanceSettings, Invite, Report, Rule
-from moderation.services.custom_emojis import check_custom_emoji, do_save_custom_emoji, still_png
+from moderation.models import Announcement, InstanceSettings, Invite, Report, Rule
 from moderation.services.invites import do_create_invite, do_expire_invite
 from moderation.services.registrations import do_set_registrations_mode
-from moderation.services.reports import do_assign_report, do_reopen_report, do_resolve_report
+from moderation.services.reports import (
+    do_assign_report,
+    do_forward_report,
+    do_reopen_report,
+    do_resolve_report,
+)
 from timelines.models import Status
 
 admin.site.site_header = "Herd administration"
@@ -53,7 +57,8 @@ class InstanceSettingsForm(forms.ModelForm):
                   "contact_email", "registrations_mode", "require_sign_up_reason",
                   "users_can_invite", "character_limit", "privacy_policy",
                   "terms_of_service", "media_cache_retention_days", "show_domain_blocks",
-                  "show_domain_blocks_rationale", "limited_federation_mode")  # fmt: skip
+                  "show_domain_blocks_rationale", "limited_federation_mode",
+                  "preview_cards")  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,7 +91,7 @@ class InstanceSettingsAdmin(admin.ModelAdmin):
             "Registrations",
             {"fields": ("registrations_mode", "require_sign_up_reason", "users_can_invite")},
         ),
-        ("Posting", {"fields": ("character_limit",)}),
+        ("Posting", {"fields": ("character_limit", "preview_cards")}),
         ("Policies", {"fields": ("privacy_policy", "terms_of_service")}),
         ("Content retention", {"fields": ("media_cache_retention_days",)}),
         (
@@ -296,7 +301,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = (ReportStateFilter, "category")
     search_fields = ("target_account__username", "account__username", "comment")
     ordering = ("-created_at",)
-    actions = ("assign_to_me", "resolve", "reopen")
+    actions = ("assign_to_me", "resolve", "reopen", "forward")
     fields = ("target_account", "account", "category", "comment", "reported_posts",
               "cited_rules", "forwarded", "forward_to_domains", "assigned_account",
               "action_taken_at", "action_taken_by_account", "created_at",
@@ -344,6 +349,16 @@ class ReportAdmin(admin.ModelAdmin):
             self.log_change(request, report, "Resolved")
         self.message_user(request, "Resolved.", messages.SUCCESS)
 
+    @admin.action(description="Forward selected reports to the remote server",
+                  permissions=["change"])  # fmt: skip
+    def forward(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
+        remote = queryset.filter(forwarded=False, target_account__domain__isnull=False)
+        chosen = list(remote.select_related("target_account"))
+        for report in chosen:
+            do_forward_report(report=report, moderator=request.user.account)  # type: ignore[union-attr]
+            self.log_change(request, report, "Forwarded")
+        self.message_user(request, f"Forwarded {len(chosen)} report(s).", messages.SUCCESS)
+
     @admin.action(description="Reopen selected reports", permissions=["change"])
     def reopen(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         for report in queryset.filter(action_taken_at__isnull=False):
@@ -372,40 +387,5 @@ class AnnouncementAdmin(AdminOnly):
     ordering = ("-created_at",)
 
 
-class CustomEmojiForm(forms.ModelForm):
-    class Meta:
-        model = CustomEmoji
-        fields = ("shortcode", "image", "category", "visible_in_picker", "disabled")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        image = data.get("image") if "image" in self.changed_data else None
-        if data.get("shortcode"):
-            check_custom_emoji(shortcode=data["shortcode"], image=image, exclude=self.instance.pk)
-        if image is not None:
-            still_png(image)
-        return data
-
-
-@admin.register(CustomEmoji)
-class CustomEmojiAdmin(AdminOnly):
-    form = CustomEmojiForm
-    list_display = ("shortcode", "preview", "domain", "category", "visible_in_picker", "disabled")
-    list_filter = (("domain", admin.EmptyFieldListFilter), "disabled", "visible_in_picker")
-    search_fields = ("shortcode", "domain", "category")
-    ordering = ("domain", "shortcode")
-
-    @admin.display(description="image")
-    def preview(self, emoji: CustomEmoji) -> SafeString | str:
-        if not emoji.image:
-            return "—"
-        return format_html(
-            '<img src="{}" alt=":{}:" height="32">', emoji.image.url, emoji.shortcode
-        )
-
-    def save_model(self, request: HttpRequest, obj: CustomEmoji, form: Any, change: bool) -> None:
-        image = form.cleaned_data.get("image") if "image" in form.changed_data else None
-        do_save_custom_emoji(emoji=obj, image=image)
-
-
+import moderation.admin_emojis  # noqa: E402,F401  (registers its pages)
 import moderation.admin_moderation  # noqa: E402,F401  (registers its pages)

@@ -72,6 +72,9 @@ class InstanceSettings(models.Model):
     limited_federation_mode = models.BooleanField(
         default=False, help_text="Federate only with the servers on the allow list"
     )
+    preview_cards = models.BooleanField(
+        default=True, help_text="Fetch the pages that posts link to and show a preview card"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -39,6 +39,8 @@ class AccountWarning(models.Model):
         "moderation.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overruled_at = models.DateTimeField(null=True, blank=True)
+    # When its owner opened it on the web: until then every page shows a banner about it.
+    read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

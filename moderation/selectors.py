@@ -10,7 +10,13 @@ from django.db.models import Count, Min, Q
 from accounts.models import Account
 from fediverse import uris
 from fediverse.formatting import extract_mentions, tokenize
-from moderation.models import Announcement, AnnouncementReaction, AnnouncementRead, CustomEmoji
+from moderation.models import (
+    AccountWarning,
+    Announcement,
+    AnnouncementReaction,
+    AnnouncementRead,
+    CustomEmoji,
+)
 from timelines.models import Status, Visibility
 
 SHORTCODE_IN_TEXT_RE = re.compile(r":([a-zA-Z0-9_]{2,}):")
@@ -120,3 +126,9 @@ def announcement_facts(viewer: Account, announcements: list[Announcement]) -> An
             )
         ),
     )
+
+
+def unread_strikes(account: Account) -> list[AccountWarning]:
+    """Strikes the account has not opened yet, newest first, for the banner on every page."""
+    found = AccountWarning.objects.filter(target_account=account, read_at__isnull=True)
+    return list(found.order_by("-id")[:3])

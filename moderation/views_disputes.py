@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.models import Account
 from moderation.models import AccountWarning, Appeal
@@ -36,6 +37,8 @@ def _strike_for(request: HttpRequest, strike_id: int) -> AccountWarning:
 
 def dispute(request: HttpRequest, strike_id: int) -> HttpResponse:
     strike = _strike_for(request, strike_id)
+    if strike.read_at is None:
+        AccountWarning.objects.filter(pk=strike.pk).update(read_at=timezone.now())
     error = ""
     if request.method == "POST":
         try:

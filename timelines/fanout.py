@@ -172,13 +172,11 @@ def _stream(post: Post, ids: list[int], *, lists: bool) -> None:
     from timelines.streaming import publish
 
     if post.payload is None:
-        from timelines.api.present import present_status
-        from timelines.selectors import hydrate
+        from timelines.api.entity_cache import entity_for_everyone
 
-        hydrated = hydrate(Status.objects.filter(pk=post.status.pk)).first()
-        if hydrated is None:
+        post.payload = entity_for_everyone(post.status.pk)
+        if post.payload is None:
             return
-        post.payload = present_status(None, hydrated)
     if lists:
         publish.publish_to_lists(ids, "update", post.payload)
     else:

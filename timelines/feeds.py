@@ -180,6 +180,32 @@ class RankedFeed:
         merged = {int(m) for m in members} | set(ids)
         return sorted(merged, reverse=True)[: max_size()]
 
+    def window(
+        self,
+        count: int,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+    ) -> list[int]:
+        """Up to `count` ids of one page, newest first: the newest below `max_id` and above
+        `since_id`, or with `min_id` the oldest above it. Reads only the page from Redis; a
+        feed never built is built first, as in ids()."""
+        low = f"({max(since_id or 0, min_id or 0)}" if since_id or min_id else "-inf"
+        high = f"({max_id}" if max_id is not None else "+inf"
+        with client().pipeline(transaction=False) as pipe:
+            pipe.exists(f"{self.key}:ready")
+            if min_id is not None:
+                pipe.zrangebyscore(self.key, low, high, start=0, num=count)
+            else:
+                pipe.zrevrangebyscore(self.key, high, low, start=0, num=count)
+            ready, members = pipe.execute()
+        Stats.round_trips += 1
+        if ready:
+            ids = [int(m) for m in members]  # type: ignore[union-attr]
+            return ids[::-1] if min_id is not None else ids
+        return _cut(self.ids(), count, max_id=max_id, since_id=since_id, min_id=min_id)
+
     def merge(self, ids: Sequence[int], *, mark_ready: bool = False) -> None:
         """Add ids (idempotent) and trim. Without `mark_ready`, only a built feed is written:
         an unbuilt one will read everything from the database anyway."""
@@ -204,3 +230,21 @@ class RankedFeed:
 
     def drop(self) -> None:
         client().delete(*_all_keys(self.key))
+
+
+def _cut(
+    newest_first: list[int],
+    count: int,
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    min_id: int | None,
+) -> list[int]:
+    ids = [
+        i
+        for i in newest_first
+        if (max_id is None or i < max_id)
+        and (since_id is None or i > since_id)
+        and (min_id is None or i > min_id)
+    ]
+    return ids[-count:] if min_id is not None else ids[:count]

@@ -75,6 +75,8 @@ class Status(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Set on posts brought in from an archive, which keep their original date.
+    imported_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField("Tag", blank=True, related_name="statuses")  # type: ignore[var-annotated]
 
     objects = StatusQuerySet.as_manager()
@@ -181,6 +183,9 @@ class StatusPin(models.Model):
         constraints = [models.UniqueConstraint(fields=["account", "status"], name="pin_unique")]
 
 
+from timelines.models_archives import *  # noqa: E402,F401,F403
+from timelines.models_cards import *  # noqa: E402,F401,F403
 from timelines.models_curation import *  # noqa: E402,F401,F403
 from timelines.models_inbox import *  # noqa: E402,F401,F403
 from timelines.models_posts import *  # noqa: E402,F401,F403
+from timelines.models_push import *  # noqa: E402,F401,F403

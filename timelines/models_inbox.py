@@ -13,6 +13,7 @@ from timelines.models import Notification, NotificationType, Status
 __all__ = [
     "ADMIN_REPORT",
     "ADMIN_SIGN_UP",
+    "MODERATION_WARNING",
     "NOTIFICATION_TYPES",
     "AccountConversation",
     "Conversation",
@@ -23,13 +24,21 @@ __all__ = [
     "NotificationPolicy",
     "NotificationReport",
     "NotificationRequest",
+    "NotificationWarning",
     "PolicyChoice",
 ]
 
 # Notification types sent to moderators and admins, beside the NotificationType choices.
 ADMIN_SIGN_UP = "admin.sign_up"
 ADMIN_REPORT = "admin.report"
-NOTIFICATION_TYPES: tuple[str, ...] = (*NotificationType.values, ADMIN_SIGN_UP, ADMIN_REPORT)
+# Told to the account a moderator acted on, from the instance actor (Mastodon 4.3).
+MODERATION_WARNING = "moderation_warning"
+NOTIFICATION_TYPES: tuple[str, ...] = (
+    *NotificationType.values,
+    ADMIN_SIGN_UP,
+    ADMIN_REPORT,
+    MODERATION_WARNING,
+)
 
 
 class Marker(models.Model):
@@ -183,3 +192,14 @@ class NotificationReport(models.Model):
         Notification, primary_key=True, on_delete=models.CASCADE, related_name="report_link"
     )
     report = models.ForeignKey("moderation.Report", on_delete=models.CASCADE, related_name="+")
+
+
+class NotificationWarning(models.Model):
+    """The strike a moderation_warning notification is about."""
+
+    notification = models.OneToOneField(
+        Notification, primary_key=True, on_delete=models.CASCADE, related_name="warning_link"
+    )
+    warning = models.ForeignKey(
+        "moderation.AccountWarning", on_delete=models.CASCADE, related_name="+"
+    )

@@ -6,16 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import Account, Follow
 from accounts.selectors import blocked_domains, excluded_by, muted_account_ids
+from moderation.selectors_emojis import PageEmojis, page_emojis
 from timelines.models import (
     Bookmark,
     Favourite,
     Notification,
+    Poll,
     PollVote,
+    PreviewCard,
+    PreviewCardStatus,
     Status,
     StatusPin,
     Tag,
@@ -85,6 +90,26 @@ def home_timeline(viewer: Account) -> QuerySet[Status]:
     return feeds.statuses_in(ids)
 
 
+def home_window(
+    viewer: Account,
+    count: int,
+    *,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> list[int] | None:
+    """Candidate ids for one page of home, newest first, read from the Redis feed alone (the
+    statuses may since have been deleted or their authors suspended); None when Redis cannot
+    be reached, for the caller to page home_query() instead."""
+    from timelines import feeds
+
+    feed = feeds.RankedFeed(feeds.home_key(viewer.pk), lambda n: newest_ids(home_query(viewer), n))
+    try:
+        return feed.window(count, max_id=max_id, since_id=since_id, min_id=min_id)
+    except redis.RedisError:
+        return None
+
+
 def newest_ids(qs: QuerySet[Status], count: int) -> list[int]:
     return list(qs.order_by("-id").values_list("id", flat=True)[:count])
 
@@ -113,6 +138,8 @@ def home_query(viewer: Account) -> QuerySet[Status]:
         .filter(from_follows | _with_followed_tags(viewer))
         .exclude(involves_muted & ~Q(account=viewer))
         .exclude(_in_exclusive_lists(viewer))
+        # Posts imported from an archive never reach followers' home, rebuilt or not.
+        .exclude(Q(imported_at__isnull=False) & ~Q(account=viewer))
     )
 
 
@@ -234,6 +261,9 @@ class StatusFacts:
     # Filter matches (timelines.services.filters.FilterMatch) of the viewer's filters, set by
     # timelines.api.present for the endpoint's filter context.
     filtered: dict[int, list[Any]] = field(default_factory=dict)
+    cards: dict[int, PreviewCard] = field(default_factory=dict)
+    # Custom emoji of each status, its poll and its author (moderation.selectors_emojis).
+    emojis: PageEmojis = field(default_factory=PageEmojis)
 
 
 def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
@@ -250,30 +280,49 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
         facts.replies[row["id"]] = row["n_replies"]
         facts.reblogs[row["id"]] = row["n_reblogs"]
         facts.favourites[row["id"]] = row["n_favourites"]
+    links = PreviewCardStatus.objects.filter(status_id__in=ids).select_related("card")
+    facts.cards = {link.status_id: link.card for link in links}
+    facts.emojis = page_emojis({s.reblog or s for s in statuses if s.reblog or not s.reblog_id})
     if viewer is not None:
-        facts.favourited = set(
-            Favourite.objects.filter(account=viewer, status_id__in=ids).values_list(
-                "status_id", flat=True
-            )
-        )
-        facts.reblogged = set(
-            Status.objects.filter(account=viewer, reblog_id__in=ids).values_list(
-                "reblog_id", flat=True
-            )
-        )
-        facts.bookmarked = set(
-            Bookmark.objects.filter(account=viewer, status_id__in=ids).values_list(
-                "status_id", flat=True
-            )
-        )
-        facts.pinned = set(
-            StatusPin.objects.filter(account=viewer, status_id__in=ids).values_list(
-                "status_id", flat=True
-            )
-        )
-        facts.own_votes = own_poll_votes(viewer, ids)
-        facts.muted = muted_status_ids(viewer.pk, ids)
+        add_viewer_facts(facts, viewer, ids)
     return facts
+
+
+def _viewer_facts_sql(count: int) -> str:
+    marks = ", ".join(["%s"] * count)
+    parts = [
+        f"SELECT 'favourited', status_id, 0 FROM {Favourite._meta.db_table} "
+        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"SELECT 'reblogged', reblog_id, 0 FROM {Status._meta.db_table} "
+        f"WHERE account_id = %s AND reblog_id IN ({marks})",
+        f"SELECT 'bookmarked', status_id, 0 FROM {Bookmark._meta.db_table} "
+        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"SELECT 'pinned', status_id, 0 FROM {StatusPin._meta.db_table} "
+        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"SELECT 'voted', p.status_id, v.choice FROM {PollVote._meta.db_table} v "
+        f"JOIN {Poll._meta.db_table} p ON p.id = v.poll_id "
+        f"WHERE v.account_id = %s AND p.status_id IN ({marks})",
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def add_viewer_facts(facts: StatusFacts, viewer: Account, status_ids: Iterable[int]) -> None:
+    """The viewer's favourites, boosts, bookmarks, pins and poll votes among these statuses
+    in one query (all five are small indexed lookups), and the muted conversations."""
+    ids = sorted(set(status_ids))
+    if not ids:
+        return
+    votes: list[tuple[int, int]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(_viewer_facts_sql(len(ids)), [viewer.pk, *ids] * 5)
+        for kind, status_id, choice in cursor.fetchall():
+            if kind == "voted":
+                votes.append((status_id, choice))
+            else:
+                getattr(facts, kind).add(status_id)
+    for status_id, choice in sorted(votes):
+        facts.own_votes.setdefault(status_id, []).append(choice)
+    facts.muted = muted_status_ids(viewer.pk, ids)
 
 
 def own_poll_votes(viewer: Account, status_ids: Iterable[int]) -> dict[int, list[int]]:

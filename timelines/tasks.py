@@ -92,3 +92,59 @@ def drop_feeds(home_of: int | None, list_id: int | None) -> None:
     keys += [feeds.list_key(list_id)] if list_id is not None else []
     for key in keys:
         feeds.RankedFeed(key, lambda n: []).drop()
+
+
+@shared_task
+def fetch_preview_card(status_id: int) -> None:
+    from timelines.services.cards import do_fetch_card
+
+    do_fetch_card(status_id=status_id)
+
+
+# Mastodon retries a push five times. The waits double from a minute (about half an hour in
+# all), or follow the push service's Retry-After when it asks for longer, up to an hour.
+PUSH_RETRIES = 5
+
+
+@shared_task(bind=True, max_retries=PUSH_RETRIES)
+def deliver_web_push(self: Any, subscription_id: int, notification_id: int) -> str:
+    from timelines.services.push_delivery import PushFailed, deliver
+
+    outcome = deliver(subscription_id=subscription_id, notification_id=notification_id)
+    if outcome.result == "retry":
+        wait = min(max(60 * 2**self.request.retries, outcome.retry_after or 0), 3600)
+        raise self.retry(exc=PushFailed(outcome), countdown=wait)
+    return outcome.result
+
+
+# Archive jobs acknowledge only when done, so that a worker lost mid-way hands the job to the
+# next one, which resumes after the last batch recorded.
+ARCHIVE_TASK_OPTIONS: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**ARCHIVE_TASK_OPTIONS)
+def prepare_backup(backup_id: int) -> None:
+    from timelines.services.archive_export import do_prepare_backup
+
+    do_prepare_backup(backup_id=backup_id)
+
+
+@shared_task(**ARCHIVE_TASK_OPTIONS)
+def run_post_import(import_id: int) -> None:
+    from timelines.services.archive_import import do_run_post_import
+
+    do_run_post_import(import_id=import_id)
+
+
+@shared_task
+def resume_stalled_imports() -> int:
+    from timelines.services.archive_import import resume_stalled_imports as resume
+
+    return resume()
+
+
+@shared_task
+def remove_expired_backups() -> int:
+    from timelines.services.archive_export import remove_expired_backups as remove
+
+    return remove()

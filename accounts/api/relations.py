@@ -38,6 +38,17 @@ def query_ids(request: Request) -> list[int]:
     return list(dict.fromkeys(int(v) for v in raw if str(v).isdigit()))
 
 
+def languages_param(request: Request) -> list[str] | None:
+    """`languages[]=en&languages[]=de` (or a JSON array): the follow's languages; None keeps."""
+    data: Any = request.data
+    raw = data.getlist("languages[]") if hasattr(data, "getlist") else None
+    if not raw and isinstance(data, dict):
+        value = data.get("languages", data.get("languages[]"))
+        raw = value if isinstance(value, list) else None
+    codes = [str(code).strip() for code in raw or [] if str(code).strip()]
+    return codes or None
+
+
 class FollowView(ApiView):
     access = {"POST": user("write:follows")}
 
@@ -49,6 +60,7 @@ class FollowView(ApiView):
                 target=target,
                 reblogs=optional_bool(request.data, "reblogs"),
                 notify=optional_bool(request.data, "notify"),
+                languages=languages_param(request),
             )
         except ValidationError as error:
             # As Mastodon: following oneself is "not found", a block "not allowed".

@@ -11,6 +11,7 @@ from accounts.selectors import AccountStats, Relationship
 from fediverse import uris
 from fediverse.api.render import iso, iso_date
 from media.services.profile_images import profile_image_url
+from moderation.api.emojis import emoji_entities
 
 
 def avatar_url(account: Account, *, still: bool = False) -> str:
@@ -43,6 +44,15 @@ def render_fields(account: Account) -> list[dict[str, Any]]:
     ]
 
 
+def stats_fields(stats: AccountStats) -> dict[str, Any]:
+    return {
+        "followers_count": stats.followers,
+        "following_count": stats.following,
+        "statuses_count": stats.statuses,
+        "last_status_at": iso_date(stats.last_status_at),
+    }
+
+
 class AccountSerializer(serializers.BaseSerializer):
     """context: {"stats": {account id: AccountStats}}"""
 
@@ -68,13 +78,10 @@ class AccountSerializer(serializers.BaseSerializer):
             "avatar_static": avatar_url(account, still=True),
             "header": header_url(account),
             "header_static": header_url(account, still=True),
-            "followers_count": stats.followers,
-            "following_count": stats.following,
-            "statuses_count": stats.statuses,
-            "last_status_at": iso_date(stats.last_status_at),
+            **stats_fields(stats),
             "hide_collections": account.hide_collections,
             "noindex": not account.indexable,
-            "emojis": [],
+            "emojis": emoji_entities(stats.emojis),
             "roles": [],
             "fields": render_fields(account),
         }
@@ -82,6 +89,11 @@ class AccountSerializer(serializers.BaseSerializer):
             data.update(suspended=True)
         if account.silenced_at is not None:
             data.update(limited=True)
+        if account.moved_to_id is not None and not self.context.get("nested_move"):
+            moved = account.moved_to
+            if moved is not None:
+                context = {**self.context, "nested_move": True}
+                data["moved"] = AccountSerializer(moved, context=context).data
         return data
 
 
@@ -136,7 +148,7 @@ def relationship_entity(account: Account, rel: Relationship) -> dict[str, Any]:
         "following": rel.following,
         "showing_reblogs": rel.showing_reblogs,
         "notifying": rel.notifying,
-        "languages": None,
+        "languages": rel.languages,
         "followed_by": rel.followed_by,
         "blocking": rel.blocking,
         "blocked_by": rel.blocked_by,

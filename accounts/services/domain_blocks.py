@@ -2,14 +2,19 @@
 followers and notifications, and stay out of the user's timelines."""
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.models import Account, AccountDomainBlock, AccountPin, Follow, FollowRequest
 from timelines.models import Notification
 
-DOMAIN_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$")
+# A host, with the port that servers on a non-default one carry in their accounts' domain.
+DOMAIN_RE = re.compile(
+    r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*(:[0-9]{1,5})?$"
+)
 DOMAIN_MAX_LENGTH = 255
 
 
@@ -38,12 +43,25 @@ def do_block_domain(*, account: Account, domain: str) -> AccountDomainBlock:
     with transaction.atomic():
         block, _ = AccountDomainBlock.objects.get_or_create(account=account, domain=domain)
         others = Account.objects.filter(domain__iexact=domain).values("pk")
-        for model in (Follow, FollowRequest, AccountPin):
-            model.objects.filter(account=account, target_account_id__in=others).delete()
-        Follow.objects.filter(target_account=account, account_id__in=others).delete()
-        FollowRequest.objects.filter(target_account=account, account_id__in=others).delete()
+        _sever(account, others)
+        AccountPin.objects.filter(account=account, target_account_id__in=others).delete()
         Notification.objects.filter(account=account, from_account_id__in=others).delete()
     return block
+
+
+def _sever(account: Account, others: QuerySet[Account, Any]) -> None:
+    """Follows both ways end, and the domain hears of it as Mastodon tells it: an Undo of
+    each of our follows, a Reject of each of its accounts' follows and requests."""
+    from accounts.services.follows import do_unfollow
+
+    rows: list[Follow | FollowRequest] = []
+    for model in (Follow, FollowRequest):
+        rows += model.objects.filter(account=account, target_account_id__in=others)
+        rows += model.objects.filter(target_account=account, account_id__in=others)
+    pairs = {(row.account_id, row.target_account_id) for row in rows}
+    involved = Account.objects.in_bulk({pk for pair in pairs for pk in pair})
+    for follower_id, followed_id in sorted(pairs):
+        do_unfollow(account=involved[follower_id], target=involved[followed_id])
 
 
 def do_unblock_domain(*, account: Account, domain: str) -> None:

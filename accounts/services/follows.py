@@ -37,11 +37,17 @@ def needs_approval(*, account: Account, target: Account) -> bool:
 
 
 def do_follow(
-    *, account: Account, target: Account, reblogs: bool | None = None, notify: bool | None = None
+    *,
+    account: Account,
+    target: Account,
+    reblogs: bool | None = None,
+    notify: bool | None = None,
+    languages: list[str] | None = None,
 ) -> Follow | FollowRequest:
     """Follow, or ask to; following again only changes the options given (None keeps them)."""
     check_follow(account=account, target=target)
-    options = {k: v for k, v in (("show_reblogs", reblogs), ("notify", notify)) if v is not None}
+    given = (("show_reblogs", reblogs), ("notify", notify), ("languages", languages))
+    options = {k: v for k, v in given if v is not None}
     with transaction.atomic():
         existing: Follow | FollowRequest | None = (
             Follow.objects.filter(account=account, target_account=target).first()
@@ -111,6 +117,7 @@ def do_authorize_follow_request(*, request: FollowRequest, announce: bool = Fals
             defaults={
                 "show_reblogs": request.show_reblogs,
                 "notify": request.notify,
+                "languages": request.languages,
                 "uri": request.uri,
             },  # fmt: skip
         )

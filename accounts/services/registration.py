@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Account, Follow, Role, User
+from accounts.models import Account, Follow, RetiredUsername, Role, User
 from accounts.services import mail
 from accounts.services.keys import generate_key_pair
 from fediverse import uris
@@ -96,6 +96,9 @@ def check_username(username: str) -> None:
     if username.lower() in RESERVED_USERNAMES:
         raise ValidationError("This username is reserved.", code="reserved")
     if Account.objects.filter(username__iexact=username, domain__isnull=True).exists():
+        raise ValidationError("This username is taken.", code="taken")
+    # A deleted account's name stays with it, as on Mastodon, so nobody can pose as it.
+    if RetiredUsername.objects.filter(username__iexact=username).exists():
         raise ValidationError("This username is taken.", code="taken")
 
 

@@ -12,6 +12,7 @@ from accounts import selectors
 from accounts.models import Account, FollowRequest, User
 from accounts.services import follows
 from federation.negotiation import actor_alternate
+from moderation.selectors_emojis import account_emojis
 from timelines.selectors import PAGE_SIZE, account_statuses, paginate, status_facts
 from timelines.views.common import page_ids, viewer_of
 
@@ -40,6 +41,7 @@ def profile(request: HttpRequest, acct: str) -> HttpResponse:
             "facts": status_facts(viewer, statuses),
             "relationship": selectors.relationship(viewer, account),
             "counts": selectors.account_counts(account),
+            "account_emojis": account_emojis([account])[account.pk],
             "with_replies": with_replies,
             "older": statuses[-1].pk if len(statuses) >= PAGE_SIZE else None,
         },
@@ -58,6 +60,7 @@ def _account_list(request: HttpRequest, acct: str, kind: str) -> HttpResponse:
             "kind": kind,
             "page": page,
             "counts": selectors.account_counts(account),
+            "account_emojis": account_emojis([account])[account.pk],
         },
     )
 

@@ -3,15 +3,14 @@ of an account's featured (pinned) posts."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
-from accounts.models import Account, Follow
-from accounts.services.follows import check_follow, do_follow, do_unfollow
+from accounts.models import Account
+from accounts.services.migration import do_accept_move
 from federation.http import FetchError
-from federation.lookup import account_by_uri, same_origin, status_by_uri
+from federation.lookup import account_by_uri, is_local_uri, same_origin, status_by_uri
 from federation.parse import Activity, ParseError
 from federation.parse.values import id_of, ids_of, string_of
-from federation.resolve import ResolveError, fetch_actor, resolve_account_url
+from federation.policy import rejects_reports
+from federation.resolve import ResolveError, account_from_actor, fetch_actor
 from moderation.models import Report
 from moderation.services.reports import MAX_COMMENT, notify_staff_of
 from timelines.models import Status, StatusPin, Visibility
@@ -19,7 +18,10 @@ from timelines.models import Status, StatusPin, Visibility
 
 def handle_flag(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
     """One report per local account named, with the posts of theirs it names that the
-    reporting server could see, into the moderation queue."""
+    reporting server could see, into the moderation queue, unless moderators chose to
+    reject reports from that server."""
+    if rejects_reports(actor.domain):
+        return
     named = ids_of(activity.raw.get("object"))[:100]
     accounts = [a for a in (account_by_uri(u) for u in named) if a is not None and a.local]
     statuses = [s for s in (status_by_uri(u) for u in named) if s is not None and s.local]
@@ -35,26 +37,32 @@ def handle_flag(activity: Activity, actor: Account, recipient: Account | None = 
 
 
 def handle_move(activity: Activity, actor: Account, recipient: Account | None = None) -> None:
-    """The actor moved: when the new account names the old one among its aliases, local
-    followers follow the new account instead, as Mastodon moves them."""
+    """The actor moved: only when the new account, fetched afresh, names the old one among
+    its aliases, does the old one point there and local followers follow the new one."""
     target_uri = id_of(activity.raw.get("target"))
-    if activity.object_id != actor.uri or not target_uri:
+    if activity.object_id != actor.uri or not target_uri or target_uri == actor.uri:
         return
+    target = _move_target(target_uri, actor)
+    if target is None or target.suspended_at is not None:
+        return
+    do_accept_move(origin=actor, target=target)
+
+
+def _move_target(target_uri: str, origin: Account) -> Account | None:
+    """The new account, if it lists the origin among its aliases now, whatever was cached."""
+    if is_local_uri(target_uri):
+        local = account_by_uri(target_uri)
+        return local if local is not None and origin.uri in local.also_known_as else None
     try:
-        # Fetched afresh: the alias must be there now, whatever was cached.
-        if actor.uri not in fetch_actor(target_uri).also_known_as:
-            return
-        target = resolve_account_url(target_uri, refresh=True)
+        fetched = fetch_actor(target_uri)
+        if origin.uri not in fetched.also_known_as:
+            return None
+        # The origin is locked before the target, in the order an Update of the origin
+        # naming its `movedTo` takes them, so that the two arriving together never deadlock.
+        Account.objects.select_for_update().filter(pk=origin.pk).first()
+        return account_from_actor(fetched, follow_move=False)
     except (ResolveError, FetchError, ParseError):
-        return
-    for follow in Follow.objects.filter(target_account=actor, account__domain__isnull=True):
-        follower = follow.account
-        try:
-            check_follow(account=follower, target=target)
-        except ValidationError:
-            continue
-        do_follow(account=follower, target=target)
-        do_unfollow(account=follower, target=actor)
+        return None
 
 
 def _featured_post(activity: Activity, actor: Account) -> Status | None:

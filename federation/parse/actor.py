@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from federation.parse.emoji import RemoteEmoji, parse_emojis
 from federation.parse.values import (
     ParseError,
     as_list,
@@ -60,6 +61,8 @@ class RemoteActor:
     also_known_as: list[str] = field(default_factory=list)
     moved_to: str | None = None
     keys: list[PublicKey] = field(default_factory=list)
+    # Custom emoji its name, bio and fields use.
+    emojis: list[RemoteEmoji] = field(default_factory=list)
 
     @property
     def bot(self) -> bool:
@@ -146,4 +149,5 @@ def parse_actor(document: dict[str, Any]) -> RemoteActor:
         also_known_as=[u for u in ids_of(document.get("alsoKnownAs")) if is_http_uri(u)],
         moved_to=_optional_uri(document, "movedTo"),
         keys=parse_keys(document, actor_id),
+        emojis=parse_emojis(document),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from federation.parse.emoji import RemoteEmoji, parse_emojis
 from federation.parse.values import (
     ParseError,
     as_list,
@@ -65,14 +66,6 @@ class RemoteDocument:
     focal_point: tuple[float, float] | None = None
     width: int | None = None
     height: int | None = None
-
-
-@dataclass(frozen=True)
-class RemoteEmoji:
-    shortcode: str
-    url: str
-    uri: str = ""
-    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -158,20 +151,6 @@ def _attachments(document: dict[str, Any]) -> list[RemoteDocument]:
     return [item for item in found if item is not None]
 
 
-def _emojis(document: dict[str, Any]) -> list[RemoteEmoji]:
-    found: list[RemoteEmoji] = []
-    for tag in as_list(document.get("tag"))[:MAX_TAGS]:
-        if not isinstance(tag, dict) or "Emoji" not in types_of(tag):
-            continue
-        shortcode = (string_of(tag, "name") or "").strip(":")
-        icon = tag.get("icon")
-        url = url_of(icon.get("url")) if isinstance(icon, dict) else None
-        if shortcode and len(shortcode) <= 128 and url and is_http_uri(url):
-            uri = id_of(tag.get("id")) or ""
-            found.append(RemoteEmoji(shortcode, url, uri, datetime_of(tag, "updated")))
-    return found
-
-
 def _poll(document: dict[str, Any]) -> RemotePoll | None:
     multiple = "anyOf" in document
     options = []
@@ -222,5 +201,5 @@ def parse_note(document: dict[str, Any]) -> RemoteNote:
         name=(string_of(document, "name") or "")[:2048],
         poll=_poll(document) if kind == "Question" else None,
         attachments=_attachments(document),
-        emojis=_emojis(document),
+        emojis=parse_emojis(document),
     )

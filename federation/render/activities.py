@@ -67,6 +67,20 @@ def delete_actor(account: Account) -> dict[str, Any]:
     )
 
 
+def move(account: Account, target: Account) -> dict[str, Any]:
+    """The account moved to `target`: the object is the account itself, as Mastodon sends it."""
+    stamp = int(account.moved_at.timestamp()) if account.moved_at else 0
+    return with_context(
+        {
+            "id": f"{account.uri}#moves/{stamp}",
+            "type": "Move",
+            "actor": account.uri,
+            "object": account.uri,
+            "target": target.uri,
+        }
+    )
+
+
 def featured(kind: str, account: Account, status_uri: str) -> dict[str, Any]:
     """Add or Remove of a pinned post on the account's featured collection."""
     return with_context(
@@ -98,3 +112,10 @@ def vote(vote_uri: str, account: Account, question_uri: str, owner_uri: str, nam
             "object": note,
         }
     )
+
+
+def flag(flag_uri: str, actor: Account, object_uris: list[str], content: str) -> dict[str, Any]:
+    """A report sent on to the reported account's server, from the instance actor so that
+    the reporter stays anonymous, as Mastodon forwards it."""
+    document = {"id": flag_uri, "type": "Flag", "actor": actor.uri, "content": content}
+    return with_context({**document, "object": object_uris})

@@ -11,8 +11,10 @@ from django.db.models.fields.files import FieldFile
 
 from accounts.models import Account
 from federation.render.context import ACTOR_EXTENSIONS, with_context
+from federation.render.emoji import emoji_tags
 from fediverse import uris
 from fediverse.formatting import render_plain_text
+from moderation.models import CustomEmoji
 
 # What an unsigned request gets when signatures are required: enough to verify signatures.
 RESTRICTED_FIELDS = ("id", "type", "preferredUsername", "inbox", "outbox", "publicKey", "endpoints")
@@ -54,7 +56,7 @@ def property_values(fields: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def _profile(account: Account, available: bool) -> dict[str, Any]:
+def _profile(account: Account, available: bool, emojis: Sequence[CustomEmoji]) -> dict[str, Any]:
     """The parts a suspended account no longer shows (Mastodon's `unavailable?`)."""
     return {
         "name": (account.display_name or account.username) if available else account.username,
@@ -62,7 +64,7 @@ def _profile(account: Account, available: bool) -> dict[str, Any]:
         "manuallyApprovesFollowers": account.locked if available else False,
         "discoverable": account.discoverable if available else False,
         "indexable": account.indexable if available else False,
-        "tag": [],
+        "tag": emoji_tags(emojis) if available else [],
         "attachment": property_values(account.fields or []) if available else [],
     }
 
@@ -73,8 +75,14 @@ def render_actor(
     also_known_as: Sequence[str] = (),
     moved_to: str | None = None,
     restricted: bool = False,
+    emojis: Sequence[CustomEmoji] = (),
 ) -> dict[str, Any]:
+    """`also_known_as` and `moved_to` default to what the account stores; `emojis` are the
+    custom emoji its name, bio and fields use (moderation.selectors_emojis)."""
     available = account.suspended_at is None
+    also_known_as = also_known_as or account.also_known_as or ()
+    if moved_to is None and account.moved_to_id is not None and account.moved_to is not None:
+        moved_to = account.moved_to.uri
     document: dict[str, Any] = {
         "id": account.uri,
         "type": "Service" if account.bot else "Person",
@@ -86,7 +94,7 @@ def render_actor(
         "featuredTags": collection_uri(account, "collections/tags"),
         "preferredUsername": account.username,
         "url": uris.account_url(account.username),
-        **_profile(account, available),
+        **_profile(account, available, emojis),
         "published": account.created_at.replace(hour=0, minute=0, second=0, microsecond=0).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         ),

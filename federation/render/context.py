@@ -40,6 +40,7 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
     "indexable": {**TOOT, "indexable": "toot:indexable"},
     "focal_point": {**TOOT, "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"}},
     "blurhash": {**TOOT, "blurhash": "toot:blurhash"},
+    "emoji": {**TOOT, "Emoji": "toot:Emoji"},
 }
 
 ACTOR_EXTENSIONS = (
@@ -53,8 +54,9 @@ ACTOR_EXTENSIONS = (
     "memorial",
     "indexable",
     "focal_point",
+    "emoji",
 )
-NOTE_EXTENSIONS = ("atom_uri", "conversation", "sensitive", "voters_count", "hashtag")
+NOTE_EXTENSIONS = ("atom_uri", "conversation", "sensitive", "voters_count", "hashtag", "emoji")
 
 
 def context(*extensions: str, security: bool = False) -> str | list[Any]:

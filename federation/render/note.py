@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from federation.render.context import NOTE_EXTENSIONS, PUBLIC, with_context
+from federation.render.emoji import emoji_tags
 from fediverse import uris
 from media.api.serializers import original_url
 from media.models import MediaAttachment
+from moderation.models import CustomEmoji
 from timelines.models import Status, Visibility
 
 
@@ -36,6 +38,8 @@ class NoteFacts:
     reblogs_count: int = 0
     # The post's attachments in the author's order.
     attachments: list[MediaAttachment] = field(default_factory=list)
+    # The custom emoji its text, content warning and poll options use.
+    emojis: list[CustomEmoji] = field(default_factory=list)
 
 
 def iso(moment: datetime) -> str:
@@ -111,7 +115,7 @@ def _tags(facts: NoteFacts) -> list[dict[str, str]]:
     hashtags = [
         {"type": "Hashtag", "href": uris.tag_url(name), "name": f"#{name}"} for name in facts.tags
     ]
-    return [*mentions, *hashtags]
+    return [*mentions, *hashtags, *emoji_tags(facts.emojis)]
 
 
 def note(status: Status, facts: NoteFacts) -> dict[str, Any]:

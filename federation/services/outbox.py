@@ -21,6 +21,7 @@ from federation.render.context import NOTE_EXTENSIONS, with_context
 from federation.render.note import create, note, render_announce, render_delete
 from federation.selectors import note_facts
 from fediverse.effects import enqueue
+from moderation.selectors_emojis import account_emojis
 from timelines.models import Mention, Status, Visibility
 
 PUSH_QUEUE = "push"
@@ -195,11 +196,19 @@ def send_actor_update(account_id: int) -> int:
     account = Account.objects.filter(pk=account_id, domain__isnull=True).first()
     if account is None:
         return 0
-    document = activities.update_actor(account, render_actor(account))
+    emojis = account_emojis([account])[account.pk]
+    document = activities.update_actor(account, render_actor(account, emojis=emojis))
     ids = store_activity(document, signing_key_for(account), follower_inboxes(account))
     for delivery_id in ids:
         enqueue(attempt_delivery_task(), delivery_id, queue=PUSH_QUEUE)
     return len(ids)
+
+
+def federate_move(account: Account, target: Account) -> None:
+    """`Move` to the servers of every remote follower, whose servers then follow the new
+    account on their behalf."""
+    if account.local:
+        _send(activities.move(account, target), account, follower_inboxes(account))
 
 
 def known_inboxes() -> list[str]:
@@ -230,3 +239,28 @@ def federate_vote(account: Account, status: Status, names: list[str]) -> None:
         vote_uri = f"{account.uri}#votes/{status.pk}/{index}"
         document = activities.vote(vote_uri, account, status.uri, status.account.uri, name)
         _send(document, account, [status.account.inbox_url])
+
+
+def _inbox_on(domain: str) -> str | None:
+    """Any known inbox on the server, its shared inbox preferred."""
+    rows = Account.objects.filter(domain__iexact=domain, suspended_at__isnull=True)
+    for shared, own in rows.values_list("shared_inbox_url", "inbox_url")[:20]:
+        if shared or own:
+            return shared or own
+    return None
+
+
+def federate_report(
+    *, flag_uri: str, target: Account, status_uris: list[str], comment: str, domains: list[str]
+) -> None:
+    """A report sent on as a Flag from the instance actor: to the reported account's own
+    inbox, and to the servers of the people the reported posts replied to when asked."""
+    from federation.instance_actor import get_instance_actor
+
+    if target.local or not target.inbox_url:
+        return
+    others = [d for d in domains if d and d.lower() != (target.domain or "").lower()]
+    inboxes = [target.inbox_url, *filter(None, (_inbox_on(d) for d in others))]
+    actor = get_instance_actor()
+    document = activities.flag(flag_uri, actor, [target.uri, *status_uris], comment)
+    _send(document, actor, inboxes)

@@ -29,6 +29,7 @@ from fediverse.formatting import sanitize_html
 from media.services.attachments import attached_ids
 from timelines import feed_events
 from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit, Tag, Visibility
+from timelines.services import cards
 from timelines.services.conversations import do_record_direct_status
 from timelines.services.notifications import notify
 from timelines.streaming import events as streaming_events
@@ -168,6 +169,7 @@ def do_create_remote_status(
         do_record_direct_status(status=status)
         feed_events.schedule_fan_out(status)
         streaming_events.schedule_status(status)
+        cards.schedule_card(status)
     return status
 
 
@@ -227,6 +229,7 @@ def do_update_remote_status(*, account: Account, note: RemoteNote) -> Status | N
             notify(account=reblog.account, from_account=account, type=NotificationType.UPDATE,
                    status=status)  # fmt: skip
         streaming_events.schedule_status(status, edited=True)
+        cards.schedule_card(status)
     return status
 
 

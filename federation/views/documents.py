@@ -14,10 +14,14 @@ from federation.instance_actor import get_instance_actor, is_instance_actor
 from federation.negotiation import activitypub_response, wants_activitypub
 from federation.render.actor import render_actor, render_instance_actor
 from federation.render.collections import collection, ordered_collection, unordered_page
+from federation.render.context import with_context
+from federation.render.emoji import emoji_tag
 from federation.render.note import render_announce, render_create, render_note, replies_uri
 from federation.selectors import local_account, note_facts, reply_page, visible_status
 from federation.views.common import activitypub_view, available_account, int_param
 from fediverse import uris
+from moderation.models import CustomEmoji
+from moderation.selectors_emojis import account_emojis
 from timelines.models import Status, Visibility
 
 
@@ -31,7 +35,8 @@ def actor_response(request: HttpRequest, account: Account) -> HttpResponse:
         restricted = False
     except Rejected:
         restricted = True
-    return activitypub_response(render_actor(account, restricted=restricted))
+    emojis = account_emojis([account])[account.pk]
+    return activitypub_response(render_actor(account, restricted=restricted, emojis=emojis))
 
 
 @require_safe
@@ -42,6 +47,15 @@ def actor(request: HttpRequest, username: str) -> HttpResponse:
     if not wants_activitypub(request):
         return HttpResponseRedirect(uris.account_url(account.username))
     return actor_response(request, account)
+
+
+@require_safe
+def emoji(request: HttpRequest, emoji_id: int) -> HttpResponse:
+    """A local custom emoji's own document, which its id in Emoji tags names."""
+    found = CustomEmoji.objects.filter(pk=emoji_id, domain__isnull=True, disabled=False).first()
+    if found is None or not found.image:
+        raise Http404("No such emoji")
+    return activitypub_response(with_context(emoji_tag(found), "emoji"))
 
 
 @require_safe

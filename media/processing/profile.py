@@ -27,6 +27,7 @@ AVATAR_SIZE = (400, 400)
 HEADER_PIXELS = 750_000  # 1500x500
 EMOJI_PIXELS = 160_000  # 400x400, far more than any emoji is shown at
 PROFILE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+EMOJI_FORMATS = ("PNG", "GIF", "WEBP")  # what Mastodon takes for custom emoji
 # Frames times pixels decoded for an animated GIF: about 600 frames of 400x400.
 MAX_ANIMATION_PIXELS = 100_000_000
 WRITERS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png"),
@@ -68,8 +69,14 @@ def _animated_gif(path: Path, header: Header, kind: Kind) -> ProfileImage:
     return ProfileImage(gif, still)
 
 
-def process_profile_image(path: Path, kind: Kind, *, always_static: bool = False) -> ProfileImage:
-    header = read_header(path, formats=PROFILE_FORMATS)
+def process_profile_image(
+    path: Path,
+    kind: Kind,
+    *,
+    always_static: bool = False,
+    formats: tuple[str, ...] = PROFILE_FORMATS,
+) -> ProfileImage:
+    header = read_header(path, formats=formats)
     if header.format == "GIF":
         return _animated_gif(path, header, kind)
     content_type, extension = WRITERS[header.format]

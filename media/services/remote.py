@@ -14,13 +14,13 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Account
-from federation import http
+from federation import http, policy
 from media import storage
 from media.models import MAX_DESCRIPTION_LENGTH, MediaAttachment, MediaType
 from media.processing import images, streams
 from media.processing.errors import MediaRejected
 from media.processing.pipeline import process_stream
-from media.processing.profile import Kind, process_profile_image
+from media.processing.profile import EMOJI_FORMATS, Kind, process_profile_image
 from media.processing.sniff import Family, carries_markup, family
 from media.services.profile_images import PROFILE_IMAGE_LIMIT, static_name, store_profile_image
 from media.services.uploads import HEAD_BYTES, IMAGE_LIMIT, VIDEO_LIMIT, image_fields
@@ -134,9 +134,11 @@ def _convert(source: Path, work: Path, found: Family) -> dict[str, Any]:
 def do_fetch_remote_media(*, media_id: int) -> bool:
     """Copy a remote attachment here. False when it cannot be had now; its row stays, and the
     media proxy tries again when someone looks at it."""
-    media = MediaAttachment.objects.remote().filter(pk=media_id).first()
+    media = MediaAttachment.objects.remote().filter(pk=media_id).select_related("account").first()
     if media is None or media.file:
         return media is not None
+    if policy.rejects_media(media.account.domain):
+        return False
     with tempfile.TemporaryDirectory(prefix="herd-remote-") as folder:
         work = Path(folder)
         try:
@@ -168,7 +170,7 @@ def _store_copy(media_id: int, fields: dict[str, Any]) -> bool:
 def do_cache_remote_profile_image(*, account_id: int, kind: str, url: str) -> bool:
     """A remote account's avatar or header (`kind`), processed as a local one is."""
     account = Account.objects.filter(pk=account_id, domain__isnull=False).first()
-    if account is None or kind not in ("avatar", "header"):
+    if account is None or kind not in ("avatar", "header") or policy.rejects_media(account.domain):
         return False
     shape: Kind = "avatar" if kind == "avatar" else "header"
     with tempfile.TemporaryDirectory(prefix="herd-remote-") as folder:
@@ -195,14 +197,16 @@ def do_cache_remote_emoji(*, emoji_id: int) -> bool:
     from moderation.models import CustomEmoji
 
     emoji = CustomEmoji.objects.filter(pk=emoji_id, domain__isnull=False).first()
-    if emoji is None or not emoji.image_remote_url:
+    if emoji is None or not emoji.image_remote_url or policy.rejects_media(emoji.domain):
         return False
     with tempfile.TemporaryDirectory(prefix="herd-remote-") as folder:
         source = Path(folder) / "source"
         try:
             if download(emoji.image_remote_url, EMOJI_LIMIT, source) is not Family.IMAGE:
                 raise NotCached(f"{emoji.image_remote_url} is not an image")
-            processed = process_profile_image(source, "emoji", always_static=True)
+            processed = process_profile_image(
+                source, "emoji", always_static=True, formats=EMOJI_FORMATS
+            )
         except (NotCached, MediaRejected) as error:
             logger.info("emoji %s not cached: %s", emoji_id, error)
             return False

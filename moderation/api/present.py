@@ -8,6 +8,7 @@ from accounts.models import Account
 from fediverse import uris
 from fediverse.api.render import iso
 from fediverse.formatting import extract_hashtags, render_plain_text
+from moderation.api.emojis import custom_emoji_entity
 from moderation.models import Announcement, CustomEmoji, Report
 from moderation.selectors import (
     SHORTCODE_IN_TEXT_RE,
@@ -16,21 +17,6 @@ from moderation.selectors import (
     mention_key,
     mentioned_keys,
 )
-
-
-def custom_emoji_entity(emoji: CustomEmoji, *, with_category: bool = False) -> dict[str, Any]:
-    url = uris.absolute(emoji.image.url) if emoji.image else ""
-    still = uris.absolute(emoji.static_image.url) if emoji.static_image else url
-    entity: dict[str, Any] = {
-        "shortcode": emoji.shortcode,
-        "url": url,
-        "static_url": still,
-        "visible_in_picker": emoji.visible_in_picker,
-    }
-    # Mastodon names the category only in the emoji list, and only when there is one.
-    if with_category and emoji.category:
-        entity["category"] = emoji.category
-    return entity
 
 
 def report_entity(report: Report) -> dict[str, Any]:

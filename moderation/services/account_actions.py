@@ -22,6 +22,7 @@ from moderation.services.audit import log_action
 from moderation.services.registrations import check_can_manage
 from moderation.services.reports import do_resolve_report
 from timelines.models import Status
+from timelines.services.notifications import do_notify_moderation_warning
 from timelines.services.statuses import do_delete_status
 
 # The types of POST /api/v1/admin/accounts/:id/action, which the admin panel offers too.
@@ -105,7 +106,9 @@ def do_account_action(
         if ask.report is not None and moderator is not None:
             do_resolve_report(report=ask.report, moderator=moderator)
         if ask.send_email:
+            # Mastodon tells the user (email and notification) only when asked to.
             _email_strike(strike)
+            do_notify_moderation_warning(account=target, warning_id=strike.pk)
     return strike
 
 
@@ -138,6 +141,7 @@ def do_delete_posts(
         if report is not None and moderator is not None:
             do_resolve_report(report=report, moderator=moderator)
         _email_strike(strike)
+        do_notify_moderation_warning(account=target, warning_id=strike.pk)
     return strike
 
 

@@ -5,6 +5,7 @@ not a moderator's separate action on one of them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -42,8 +43,8 @@ def normalize_domain(value: str) -> str:
 
 
 def accounts_on(domain: str) -> QuerySet[Account]:
-    """Accounts of the domain and of its subdomains."""
-    return Account.objects.filter(Q(domain__iexact=domain) | Q(domain__iendswith=f".{domain}"))
+    """Accounts of the domain and of its subdomains, on any port."""
+    return Account.objects.filter(domain__iregex=rf"^(.+\.)?{re.escape(domain)}(:[0-9]+)?$")
 
 
 def _apply(block: DomainBlock) -> None:

@@ -6,7 +6,7 @@ the command line alike: the registration mode, roles, disabling, email changes, 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import ADMIN_ROLES, Role, User
+from accounts.models import ADMIN_ROLES, RetiredUsername, Role, User
 from accounts.services.registration import check_email
 from federation.services import outbox
 from moderation.models import InstanceSettings, RegistrationMode
@@ -87,7 +87,13 @@ def do_set_email(*, user: User, email: str) -> None:
 
 
 def do_delete_local_account(*, actor: User | None, user: User) -> None:
-    check_can_manage(actor=actor, user=user)
+    """Every server known here hears of it; the username is never given out again. A user
+    deleting their own account passes `actor=user` after their password was checked."""
+    if actor is None or actor.pk != user.pk:
+        check_can_manage(actor=actor, user=user)
     with transaction.atomic():
         outbox.federate_account_deletion(user.account)
+        RetiredUsername.objects.get_or_create(
+            username__iexact=user.account.username, defaults={"username": user.account.username}
+        )
         user.account.delete()

@@ -7,7 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
+from federation.services import outbox
+from fediverse import uris
 from moderation.models import Report, ReportCategory, Rule
+from moderation.services.audit import log_action
 from timelines.models import Status
 from timelines.services.notifications import notify_staff
 
@@ -88,6 +91,42 @@ def do_create_report(*, reporter: Account, target: Account, ask: ReportRequest) 
             forward_to_domains=forward_domains(target, ask.forward_to_domains) if forwarded else [],
         )
         notify_staff_of(report)
+        if forwarded:
+            forward_report(report)
+    return report
+
+
+def forward_report(report: Report) -> None:
+    """Send the report on to the servers concerned, as a Flag from the instance actor:
+    the reported account's, and those of the accounts the reported posts replied to that
+    the reporter chose (Mastodon sends to no other)."""
+    target = report.target_account
+    statuses = Status.objects.filter(pk__in=report.status_ids)
+    replied = Account.objects.filter(
+        pk__in=statuses.exclude(in_reply_to_account_id=None).values("in_reply_to_account_id"),
+        domain__isnull=False,
+    ).values_list("domain", flat=True)
+    chosen = {d.lower() for d in report.forward_to_domains}
+    outbox.federate_report(
+        flag_uri=uris.absolute(f"/reports/{report.pk}/flag"),
+        target=target,
+        status_uris=[s.uri for s in statuses if s.account_id == target.pk and s.uri],
+        comment=report.comment,
+        domains=sorted({d.lower() for d in replied if d and d.lower() in chosen}),
+    )
+
+
+def do_forward_report(*, report: Report, moderator: Account) -> Report:
+    """A moderator sends on a report its reporter did not forward."""
+    if report.target_account.local:
+        raise ValidationError("Only reports about remote accounts can be forwarded.")
+    with transaction.atomic():
+        report.forwarded = True
+        if not report.forward_to_domains:
+            report.forward_to_domains = forward_domains(report.target_account, [])
+        report.save(update_fields=["forwarded", "forward_to_domains", "updated_at"])
+        forward_report(report)
+        log_action(actor=moderator, action="forward_report", target=report)
     return report
 
 

@@ -14,6 +14,7 @@ from accounts.models import Account
 from moderation.models import EmailDomainBlock, IpBlock, IpBlockSeverity
 from moderation.services.audit import log_action
 from moderation.services.domain_blocks import normalize_domain
+from moderation.services.mail_dns import NoMailServer, mail_hosts
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -23,19 +24,29 @@ def _parents(domain: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels))]
 
 
-def email_domain_verdict(email: str) -> str | None:
-    """ "block", "approval", or None for an email whose provider is not listed."""
-    domain = email.rpartition("@")[2]
+def email_domain_verdict(email: str, *, hosts: list[str] | None = None) -> str | None:
+    """ "block", "approval", or None for an email whose provider is not listed; the
+    provider's mail hosts (`hosts`), when known, are judged as the domain is."""
+    domain = email.rpartition("@")[2].lower()
     if not domain:
         return None
-    found = EmailDomainBlock.objects.filter(domain__in=_parents(domain))
+    names = {name for host in [domain, *(hosts or [])] for name in _parents(host)}
+    found = EmailDomainBlock.objects.filter(domain__in=names)
     if not found.exists():
         return None
     return "approval" if all(b.allow_with_approval for b in found) else "block"
 
 
 def check_email_domain(email: str) -> None:
-    if email_domain_verdict(email) == "block":
+    """At sign-up and email change: a domain that receives no mail is refused, and one whose
+    mail servers are blocked is blocked with them."""
+    domain = email.rpartition("@")[2].lower()
+    try:
+        hosts = mail_hosts(domain) if domain else None
+    except NoMailServer as error:
+        message = "This email domain does not receive mail."
+        raise ValidationError(message, code="unreachable") from error
+    if email_domain_verdict(email, hosts=hosts) == "block":
         raise ValidationError("This email provider is not allowed.", code="blocked")
 
 

@@ -34,6 +34,7 @@ FAMILIES = [
     ("GET", "/api/v1/scheduled_statuses", None, "read:statuses", "write"),
     ("GET", "/api/v1/mutes", None, "read:mutes", "write"),
     ("GET", "/api/v1/domain_blocks", None, "read:blocks", "write"),
+    ("DELETE", "/api/v1/push/subscription", None, "push", "read write follow"),
 ]  # fmt: skip
 IDS = [f"{method} {path}" for method, path, *_ in FAMILIES]
 

@@ -171,7 +171,7 @@ def test_custom_emojis_lists_the_local_picker_emojis(base_url, alice, api_for) -
     assert set(party) == {"shortcode", "url", "static_url", "visible_in_picker"}
     assert blobcat["category"] == "Blobs" and blobcat["visible_in_picker"] is True
     # URLs name this server's domain; fetch the same paths from the live server.
-    assert blobcat["url"].startswith("http://testserver/system/custom_emojis/")
+    assert blobcat["url"].startswith("http://testserver/system/emojis/")
     animated = httpx.get(base_url + blobcat["url"].removeprefix("http://testserver"))
     still = httpx.get(base_url + blobcat["static_url"].removeprefix("http://testserver"))
     assert animated.status_code == still.status_code == 200

@@ -6,6 +6,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services.follows import do_follow
+from timelines import feeds
 from timelines.services.conversation_mutes import do_mute_conversation
 from timelines.services.interactions import do_bookmark, do_favourite, do_reblog
 from timelines.services.pins import do_pin
@@ -55,8 +56,9 @@ def test_a_page_of_40_costs_what_a_page_of_5_costs(alice, bob, make_user, token_
     fill(accounts, bob.account)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(bob)}")
     for path in ("/api/v1/timelines/public", "/api/v1/timelines/home"):
-        # The first read may rebuild the feed or note the user as active: once, not per page.
-        client.get(path)
+        # The first read may rebuild the feed, note the user as active or render the entities
+        # of the page's statuses: once, not per page.
+        client.get(path, {"limit": 40})
         small, shown_small = count_queries(client, path, 5)
         large, shown_large = count_queries(client, path, 40)
         assert (shown_small, shown_large) == (5, 40)
@@ -65,6 +67,24 @@ def test_a_page_of_40_costs_what_a_page_of_5_costs(alice, bob, make_user, token_
     assert any(s["reblog"] and s["reblog"]["poll"] for s in page)
     assert any(s["poll"] and s["poll"]["own_votes"] for s in page)
     assert any(s["muted"] for s in page) and any(s.get("pinned") for s in page)
+
+
+def test_home_pages_rendered_afresh_cost_the_same_too(alice, bob, make_user, token_for) -> None:
+    from timelines.api import entity_cache
+
+    carol = make_user("carol")
+    do_follow(account=bob.account, target=alice.account)
+    do_follow(account=bob.account, target=carol.account)
+    fill([alice.account, bob.account, carol.account], bob.account)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(bob)}")
+    client.get("/api/v1/timelines/home", {"limit": 1})
+    costs = []
+    for limit in (5, 40):
+        entity_cache.entities.clear()
+        for key in feeds.client().scan_iter("status:entity:*"):
+            feeds.client().delete(key)
+        costs.append(count_queries(client, "/api/v1/timelines/home", limit))
+    assert costs[0][0] == costs[1][0] and costs[1][1] == 40, costs
 
 
 def test_anonymous_pages_cost_the_same_too(alice, bob, make_user) -> None:

@@ -1,5 +1,5 @@
-"""Trends from recent usage: hashtags, statuses and links, each with Mastodon's entity, its
-history and offset paging."""
+"""Trends from recent usage: hashtags and statuses, each with Mastodon's entity, its history
+and offset paging (links, made of preview cards, are in test_preview_cards_api)."""
 
 from datetime import timedelta
 from urllib.parse import urlparse
@@ -85,25 +85,3 @@ def test_trending_statuses_by_recent_interactions(
     seen_by_dave = http_for(dave).get("/api/v1/trends/statuses").json()
     assert [int(s["id"]) for s in seen_by_dave] == [boosted.pk]
     assert seen_by_dave[0]["reblogged"] is True
-
-
-def test_trending_links_from_recent_posts(alice, bob, make_user, base_url, api_for) -> None:
-    carol = make_user("carol")
-    post(alice, "read https://news.example/story?id=1&x=2 now")
-    post(bob, "yes https://news.example/story?id=1&x=2")
-    post(carol, "and https://news.example/story?id=1&x=2 again #news @alice")
-    post(alice, "only me https://solo.example/")
-    post(alice, "hidden https://secret.example/", visibility="private")
-    post(bob, "hidden https://secret.example/", visibility="private")
-    response = httpx.get(f"{base_url}/api/v1/trends/links")
-    assert response.status_code == 200
-    cards = response.json()
-    assert [c["url"] for c in cards] == ["https://news.example/story?id=1&x=2"]
-    card = cards[0]
-    assert card["type"] == "link" and card["provider_name"] == "news.example"
-    assert {"title", "description", "image", "authors", "html", "width", "height"} <= set(card)
-    assert card["history"][0]["accounts"] == "3" and card["history"][0]["uses"] == "3"
-    assert len(card["history"]) == 7
-    assert api_for(alice).trending_links()[0]["url"] == card["url"]
-    empty = httpx.get(f"{base_url}/api/v1/trends/links", params={"offset": 1})
-    assert empty.json() == [] and link_order(empty) == ["prev"]

@@ -15,6 +15,7 @@ from werkzeug import Request, Response
 
 from accounts.models import Account, Follow, FollowRequest, User
 from accounts.services.blocks import do_block, do_unblock
+from accounts.services.domain_blocks import do_block_domain
 from accounts.services.follows import do_follow, do_unfollow
 from accounts.services.profile import do_update_profile
 from federation.render.context import PUBLIC
@@ -163,3 +164,22 @@ def test_blocks_profile_pins_and_account_deletion(
     assert sent[-1][1]["object"] == sent[-1][1]["actor"]
     assert not Account.objects.filter(username="alice", domain__isnull=True).exists()
     assert PUBLIC in sent[-1][1]["to"]
+
+
+def test_blocking_a_domain_ends_follows_both_ways_and_tells_it(
+    alice: User, make_remote: Callable[..., RemoteActor], sent: Sent
+) -> None:
+    bob = resolve_account_url(make_remote("bob").uri)
+    carol = resolve_account_url(make_remote("carol").uri)
+    Follow.objects.create(account=alice.account, target_account=bob, uri=alice.account.uri + "#f1")
+    Follow.objects.create(account=carol, target_account=alice.account, uri=carol.uri + "#f2")
+    FollowRequest.objects.create(account=bob, target_account=alice.account, uri=bob.uri + "#f3")
+
+    do_block_domain(account=alice.account, domain=str(bob.domain))
+
+    assert not Follow.objects.exists() and not FollowRequest.objects.exists()
+    assert sorted(kinds(sent)) == ["Reject", "Reject", "Undo Follow"]
+    by_kind = {a["type"]: a for _, a in sent if a["type"] == "Undo"}
+    assert by_kind["Undo"]["object"]["id"] == alice.account.uri + "#f1"
+    rejected = {a["object"]["id"] for _, a in sent if a["type"] == "Reject"}
+    assert rejected == {carol.uri + "#f2", bob.uri + "#f3"}

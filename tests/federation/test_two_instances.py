@@ -1,57 +1,25 @@
-"""Two instances of this server, each in its own process with its own PostgreSQL database
-and Redis database, federating over loopback; the whole social graph is played through
-each one's Mastodon API and every result checked on the other side.
-
-The instances listen on 127.0.0.2:80 and 127.0.0.3:80, so that their domains carry no port
-and handles such as alice@127.0.0.2 read as on any server. Each runs Django's threaded
-server with Celery eager: a request that delivers to the other instance waits for it, and
-the other instance's key lookup back into the first is served by another thread."""
+"""Two instances of this server, each in its own processes (web server and Celery worker)
+with its own PostgreSQL database and Redis database, federating over loopback; the whole
+social graph is played through each one's Mastodon API and every result checked on the other
+side. The harness is in tests/federation/instances.py."""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
-import redis
 
-ROOT = Path(__file__).resolve().parents[2]
-STEP_TIMEOUT = 15.0
-SETUP = """
-import json, secrets, sys
-from datetime import timedelta
-from django.utils import timezone
-from oauth2_provider.models import get_access_token_model, get_application_model
-from accounts.services.registration import do_create_local_account
-app = get_application_model().objects.create(
-    name="two-instances", client_type="confidential",
-    authorization_grant_type="authorization-code", redirect_uris="urn:ietf:wg:oauth:2.0:oob",
-    scopes="read write follow push")
-tokens = {}
-for spec in sys.argv[1:]:
-    name, _, locked = spec.partition(":")
-    user = do_create_local_account(username=name, email=name + "@example.com",
-        password="correct horse battery staple", confirmed=True, approved=True)
-    if locked:
-        user.account.locked = True
-        user.account.save()
-    token = secrets.token_urlsafe(32)
-    get_access_token_model().objects.create(user=user, application=app, token=token,
-        expires=timezone.now() + timedelta(days=1), scope="read write follow push")
-    tokens[name] = token
-print("TOKENS=" + json.dumps(tokens))
-"""
-
+from tests.federation.instances import (
+    Instance,
+    hosts_available,
+    ok,
+    relationship,
+    resolve,
+    running_instances,
+    wait_for,
+)
 
 DELETE_ALICE = """
 from accounts.models import User
@@ -60,175 +28,12 @@ do_delete_local_account(actor=None, user=User.objects.get(account__username="ali
 """
 
 
-def _can_bind(host: str) -> bool:
-    try:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, 80))
-        return True
-    except OSError:
-        return False
-
-
-def _admin_url() -> str:
-    base = os.environ.get("HERD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/herd")
-    return base.rsplit("/", 1)[0]
-
-
-def _recreate_databases(names: list[str], template: str | None = None) -> None:
-    copy = f' TEMPLATE "{template}"' if template else ""
-    with psycopg.connect(_admin_url() + "/postgres", autocommit=True) as connection:
-        for name in names:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"{copy}')
-
-
-@dataclass
-class Instance:
-    host: str
-    database: str
-    redis_db: int
-    tokens: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def env(self) -> dict[str, str]:
-        redis = os.environ.get("HERD_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
-        return {
-            **os.environ,
-            "DATABASE_URL": f"{_admin_url()}/{self.database}",
-            "REDIS_URL": f"{redis.rsplit('/', 1)[0]}/{self.redis_db}",
-            "CELERY_TASK_ALWAYS_EAGER": "true",
-            "FEDIVERSE_DOMAIN": self.host,
-            "FEDIVERSE_HTTPS": "false",
-            "FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES": "127.0.0.0/8",
-            "RATELIMIT_ENABLE": "false",
-            "SECRET_KEY": "two-instances-" + self.host,
-            "DJANGO_SETTINGS_MODULE": "fediverse.settings",
-        }
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr.decode()[-3000:]
-        return done.stdout.decode()
-
-    def run(self, script: str, *args: str) -> str:
-        """A Python script run in this instance's environment (its database, its settings)."""
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import django, sys; django.setup(); exec(sys.stdin.read())",
-                *args,
-            ],
-            input=script.encode(),
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr.decode()[-3000:]
-        return done.stdout.decode()
-
-    @property
-    def log_path(self) -> Path:
-        # The server's own log, for reading when a step fails.
-        return Path(f"/tmp/herd-two-instances-{self.host}.log")
-
-    def start(self) -> None:
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"{self.host}:80", "--noreload"],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://{self.host}/api/v1/instance", timeout=2).status_code:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        raise AssertionError(f"{self.host} did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def api(self, user: str) -> httpx.Client:
-        return httpx.Client(
-            base_url=f"http://{self.host}",
-            headers={"Authorization": f"Bearer {self.tokens[user]}"},
-            timeout=60,
-        )
-
-
 @pytest.fixture(scope="module")
 def instances() -> Iterator[tuple[Instance, Instance]]:
-    if not (_can_bind("127.0.0.2") and _can_bind("127.0.0.3")):
+    if not hosts_available(2):
         pytest.skip("Port 80 on 127.0.0.2 and 127.0.0.3 is needed (root, and free).")
-    a = Instance("127.0.0.2", "herd_h12_a", 13)
-    b = Instance("127.0.0.3", "herd_h12_b", 14)
-    _recreate_databases([a.database])
-    for instance in (a, b):
-        redis.Redis.from_url(instance.env["REDIS_URL"]).flushdb()
-    a.manage("migrate", "--noinput")
-    # The second database is a copy of the freshly migrated first: one migration run.
-    _recreate_databases([b.database], template=a.database)
-    for instance, users in ((a, ["alice", "carol:locked"]), (b, ["bob", "dave"])):
-        output = instance.run(SETUP, *users)
-        line = next(x for x in output.splitlines() if x.startswith("TOKENS="))
-        instance.tokens = json.loads(line.removeprefix("TOKENS="))
-    try:
-        a.start()
-        b.start()
+    with running_instances([["alice", "carol:locked"], ["bob", "dave"]], name="pair") as (a, b):
         yield a, b
-    finally:
-        a.stop()
-        b.stop()
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = STEP_TIMEOUT) -> Any:
-    """Poll with short sleeps until `check` returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for: {what}")
-        time.sleep(0.3)
-
-
-def ok(response: httpx.Response) -> Any:
-    assert response.status_code < 300, (response.request.url, response.status_code, response.text)
-    return response.json()
-
-
-def resolve(client: httpx.Client, handle: str) -> dict[str, Any]:
-    found = ok(
-        client.get("/api/v2/search", params={"q": handle, "resolve": "true", "type": "accounts"})
-    )
-    assert found["accounts"], f"{handle} not found"
-    return found["accounts"][0]
-
-
-def relationship(client: httpx.Client, account_id: str) -> dict[str, Any]:
-    return ok(client.get("/api/v1/accounts/relationships", params={"id[]": account_id}))[0]
 
 
 def home_texts(client: httpx.Client) -> list[str]:

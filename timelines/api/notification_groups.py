@@ -17,10 +17,10 @@ from fediverse.api.views import ApiView, user
 from timelines import selectors_inbox as inbox
 from timelines.api.notifications import (
     STATUS_TYPES,
+    attached_entities,
     last_read_notification,
     notification_filter,
     query_list,
-    report_entities,
     status_entities,
     unread_limit,
 )
@@ -66,7 +66,7 @@ def build_groups(
 
 
 def group_entity(
-    group: Group, paginated: bool, reports: dict[int, dict[str, Any]]
+    group: Group, paginated: bool, attached: dict[int, dict[str, Any]]
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "group_key": group.key,
@@ -81,8 +81,7 @@ def group_entity(
     data["sample_account_ids"] = [str(pk) for pk in group.sample_ids]
     if group.notification.type in STATUS_TYPES and group.notification.status_id:
         data["status_id"] = str(group.notification.status_id)
-    if group.notification.pk in reports:
-        data["report"] = reports[group.notification.pk]
+    data.update(attached.get(group.notification.pk, {}))
     return data
 
 
@@ -106,7 +105,7 @@ def present_groups(
         if g.notification.type in STATUS_TYPES and g.notification.status_id
     }
     statuses = status_entities(viewer, status_ids)
-    reports = report_entities([g.notification for g in groups])
+    attached = attached_entities([g.notification for g in groups])
     result: dict[str, Any] = {
         "accounts": present_accounts([accounts[pk] for pk in full_ids if pk in accounts])
     }
@@ -116,7 +115,7 @@ def present_groups(
             partial_account(accounts[pk]) for pk in ordered if pk in accounts and pk not in shown
         ]
     result["statuses"] = list(statuses.values())
-    result["notification_groups"] = [group_entity(g, paginated, reports) for g in groups]
+    result["notification_groups"] = [group_entity(g, paginated, attached) for g in groups]
     return result
 
 

@@ -14,7 +14,13 @@ from fediverse.api.render import iso
 from fediverse.api.views import ApiView, user
 from timelines import selectors_inbox as inbox
 from timelines.api.present import present_statuses
-from timelines.models import ADMIN_REPORT, Notification, NotificationReport
+from timelines.models import (
+    ADMIN_REPORT,
+    MODERATION_WARNING,
+    Notification,
+    NotificationReport,
+    NotificationWarning,
+)
 from timelines.services import notification_policy
 from timelines.services.markers import markers_of
 
@@ -78,13 +84,56 @@ def report_entities(notifications: list[Notification]) -> dict[int, dict[str, An
     }
 
 
+def _appeal_entity(warning: Any) -> dict[str, Any] | None:
+    appeal = getattr(warning, "appeal", None)
+    if appeal is None:
+        return None
+    state = "pending" if appeal.pending else ("approved" if appeal.approved_at else "rejected")
+    return {"text": appeal.text, "state": state}
+
+
+def warning_entities(notifications: list[Notification]) -> dict[int, dict[str, Any]]:
+    """Mastodon's AccountWarning entity for each moderation_warning, by notification id."""
+    wanted = [n.pk for n in notifications if n.type == MODERATION_WARNING]
+    if not wanted:
+        return {}
+    links = list(
+        NotificationWarning.objects.filter(notification_id__in=wanted).select_related(
+            "warning__target_account", "warning__appeal"
+        )
+    )
+    targets = account_entities([link.warning.target_account for link in links])
+    return {
+        link.notification_id: {
+            "id": str(link.warning.pk),
+            "action": link.warning.action,
+            "text": link.warning.text,
+            "status_ids": [str(pk) for pk in link.warning.status_ids] or None,
+            "target_account": targets[link.warning.target_account_id],
+            "appeal": _appeal_entity(link.warning),
+            "created_at": iso(link.warning.created_at),
+        }
+        for link in links
+    }
+
+
+def attached_entities(notifications: list[Notification]) -> dict[int, dict[str, Any]]:
+    """The report or strike each notification of those kinds carries, as entity fields."""
+    found: dict[int, dict[str, Any]] = {}
+    for pk, report in report_entities(notifications).items():
+        found[pk] = {"report": report}
+    for pk, warning in warning_entities(notifications).items():
+        found[pk] = {"moderation_warning": warning}
+    return found
+
+
 def present_notifications(viewer: Account, notifications: list[Notification]) -> list[dict]:
     """Entities for a page, in a fixed number of queries: from_account must be loaded."""
     filtered = inbox.filtered_ids(notifications)
     status_ids = {n.status_id for n in notifications if n.type in STATUS_TYPES and n.status_id}
     statuses = status_entities(viewer, status_ids)
     accounts = account_entities([n.from_account for n in notifications])
-    reports = report_entities(notifications)
+    attached = attached_entities(notifications)
     result = []
     for n in notifications:
         data: dict[str, Any] = {
@@ -98,8 +147,7 @@ def present_notifications(viewer: Account, notifications: list[Notification]) ->
         data["account"] = accounts[n.from_account_id]
         if n.type in STATUS_TYPES and n.status_id in statuses:
             data["status"] = statuses[n.status_id]
-        if n.pk in reports:
-            data["report"] = reports[n.pk]
+        data.update(attached.get(n.pk, {}))
         result.append(data)
     return result
 

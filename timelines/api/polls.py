@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from accounts.models import Account
 from fediverse.api.errors import ApiError
 from fediverse.api.views import ApiView, public, user
+from moderation.selectors_emojis import poll_emojis
 from timelines.api.serializers import poll_entity
 from timelines.models import Poll, Status
 from timelines.selectors import own_poll_votes
@@ -24,7 +25,8 @@ def visible_poll(view: ApiView, poll_id: str) -> Poll:
 
 def present_poll(viewer: Account | None, poll: Poll) -> dict[str, Any]:
     own_votes = own_poll_votes(viewer, [poll.status_id]) if viewer is not None else {}
-    return poll_entity(poll, own_votes.get(poll.status_id), viewer)
+    emojis = poll_emojis(poll, poll.account.domain)
+    return poll_entity(poll, own_votes.get(poll.status_id), viewer, emojis)
 
 
 def choices_from(data: Any) -> list[int]:

@@ -10,6 +10,9 @@ from accounts.models import Account
 from fediverse import uris
 from fediverse.api.render import iso
 from media.api.serializers import media_entity
+from moderation.api.emojis import emoji_entities
+from moderation.models import CustomEmoji
+from timelines.api.cards import card_of
 from timelines.api.filter_entities import filter_result_entity
 from timelines.models import Poll, Status, Visibility
 from timelines.selectors import StatusFacts
@@ -34,7 +37,12 @@ def poll_of(status: Status) -> Poll | None:
         return None
 
 
-def poll_entity(poll: Poll, own_votes: list[int] | None, viewer: Account | None) -> dict[str, Any]:
+def poll_entity(
+    poll: Poll,
+    own_votes: list[int] | None,
+    viewer: Account | None,
+    emojis: list[CustomEmoji] | None = None,
+) -> dict[str, Any]:
     # Totals stay hidden until the end when the author asked so, from the author too.
     show_totals = poll.expired or not poll.hide_totals
     tallies = list(poll.tallies) + [0] * (len(poll.options) - len(poll.tallies))
@@ -49,12 +57,35 @@ def poll_entity(poll: Poll, own_votes: list[int] | None, viewer: Account | None)
             {"title": title, "votes_count": tallies[index] if show_totals else None}
             for index, title in enumerate(poll.options)
         ],
-        "emojis": [],
+        "emojis": emoji_entities(emojis),
     }
     if viewer is not None:
-        data["voted"] = poll.account_id == viewer.pk or bool(own_votes)
-        data["own_votes"] = own_votes or []
+        data.update(poll_viewer_fields(poll.account_id, own_votes, viewer))
     return data
+
+
+def poll_viewer_fields(author_id: int, own_votes: list[int] | None, viewer: Account) -> dict:
+    return {"voted": author_id == viewer.pk or bool(own_votes), "own_votes": own_votes or []}
+
+
+def viewer_fields(
+    status_id: int, author_id: int, pinnable: bool, facts: StatusFacts, viewer: Account
+) -> dict[str, Any]:
+    """What only this viewer sees of a status: their own relation to it."""
+    data = {
+        "favourited": status_id in facts.favourited,
+        "reblogged": status_id in facts.reblogged,
+        "muted": status_id in facts.muted,
+        "bookmarked": status_id in facts.bookmarked,
+        "filtered": [filter_result_entity(m) for m in facts.filtered.get(status_id, ())],
+    }
+    if author_id == viewer.pk and pinnable:
+        data["pinned"] = status_id in facts.pinned
+    return data
+
+
+def is_pinnable(status: Status) -> bool:
+    return not status.reblog_id and status.visibility in PINNABLE
 
 
 def shown_sensitive(status: Status, viewer: Account | None) -> bool:
@@ -106,26 +137,18 @@ class StatusSerializer(serializers.BaseSerializer):
                 {"name": tag.name.lower(), "url": uris.tag_url(tag.name.lower())}
                 for tag in status.tags.all()
             ],
-            "emojis": [],
-            "card": None,
+            "emojis": emoji_entities(facts.emojis.statuses.get(key)),
+            "card": card_of(facts.cards, key),
             "poll": None,
         }
         poll = poll_of(status)
         if poll is not None:
-            data["poll"] = poll_entity(poll, facts.own_votes.get(key), viewer)
+            emojis = facts.emojis.polls.get(key)
+            data["poll"] = poll_entity(poll, facts.own_votes.get(key), viewer, emojis)
         if status.reblog_id:
             data.update(content="", spoiler_text="", mentions=[], tags=[], url=None)
         if viewer is not None:
-            data.update(
-                favourited=key in facts.favourited,
-                reblogged=key in facts.reblogged,
-                muted=key in facts.muted,
-                bookmarked=key in facts.bookmarked,
-                filtered=[filter_result_entity(m) for m in facts.filtered.get(key, ())],
-            )
-            pinnable = not status.reblog_id and status.visibility in PINNABLE
-            if status.account_id == viewer.pk and pinnable:
-                data["pinned"] = key in facts.pinned
+            data.update(viewer_fields(key, status.account_id, is_pinnable(status), facts, viewer))
         if self.context.get("with_text"):
             data["text"] = status.text
         return data

@@ -12,6 +12,8 @@ from accounts.selectors import account_stats
 from fediverse.api.pagination import Page, paginated
 from fediverse.api.render import iso
 from fediverse.api.views import ApiView, app, public
+from moderation.api.emojis import emoji_entities
+from moderation.selectors_emojis import emojis_for, shortcodes_in
 from timelines import selectors
 from timelines.api.common import id_page
 from timelines.api.present import present_statuses
@@ -27,6 +29,10 @@ def present_accounts(accounts: list[Account]) -> list[dict[str, Any]]:
     return [AccountSerializer(account, context=context).data for account in accounts]
 
 
+def edit_texts(edit: StatusEdit) -> list[str]:
+    return [edit.spoiler_text, edit.content, *(edit.poll_options or [])]
+
+
 def edit_entity(edit: StatusEdit, context: dict[str, Any]) -> dict[str, Any]:
     options = edit.poll_options
     return {
@@ -37,7 +43,7 @@ def edit_entity(edit: StatusEdit, context: dict[str, Any]) -> dict[str, Any]:
         "account": AccountSerializer(edit.account, context=context).data,
         "poll": None if options is None else {"options": [{"title": t} for t in options]},
         "media_attachments": [],
-        "emojis": [],
+        "emojis": emoji_entities(context.get("edit_emojis", {}).get(edit.pk)),
     }
 
 
@@ -80,7 +86,8 @@ class HistoryView(ApiView):
 
     def get(self, request: Request, status_id: str) -> Response:
         edits = revisions(visible_status(self, status_id))
-        context = {"stats": account_stats({edit.account for edit in edits})}
+        emojis = emojis_for({e.pk: (e.account.domain, shortcodes_in(edit_texts(e))) for e in edits})
+        context = {"stats": account_stats({edit.account for edit in edits}), "edit_emojis": emojis}
         return Response([edit_entity(edit, context) for edit in edits])
 
 

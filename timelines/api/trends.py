@@ -2,14 +2,17 @@
 offset."""
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fediverse.api.errors import ApiError
+from fediverse.api.pagination import Page, paginated
 from fediverse.api.views import ApiView, public
+from timelines import selectors, selectors_cards
+from timelines.api.cards import card_entity
 from timelines.api.common import offset_and_limit, offset_paginated
-from timelines.api.present import present_statuses
+from timelines.api.present import present_statuses, present_timeline
 from timelines.api.tags import present_tags
 from timelines.services import trends
 from timelines.services.search import ids_in_order
@@ -20,30 +23,8 @@ LINKS_PAGE = 10
 
 
 def link_entity(link: trends.LinkUsage) -> dict[str, Any]:
-    """A PreviewCard with its history. Without a fetched preview, the card names the link
-    and its site only."""
-    host = urlsplit(link.url).hostname or ""
-    return {
-        "url": link.url,
-        "title": link.url,
-        "description": "",
-        "language": None,
-        "type": "link",
-        "author_name": "",
-        "author_url": "",
-        "provider_name": host,
-        "provider_url": "",
-        "html": "",
-        "width": 0,
-        "height": 0,
-        "image": None,
-        "image_description": "",
-        "embed_url": "",
-        "blurhash": None,
-        "published_at": None,
-        "authors": [],
-        "history": link.history(),
-    }
+    """Trends::Link: the PreviewCard with its history."""
+    return {**card_entity(link.card), "history": link.history}
 
 
 class TrendingTagsView(ApiView):
@@ -74,3 +55,18 @@ class TrendingLinksView(ApiView):
         links = trends.trending_links(offset=offset, limit=limit)
         data = [link_entity(link) for link in links]
         return offset_paginated(request, data, count=len(links), offset=offset, limit=limit)
+
+
+class LinkTimelineView(ApiView):
+    """Public posts of discoverable accounts carrying a trending link's card (Mastodon 4.3)."""
+
+    access = {"GET": public("read:statuses")}
+
+    def get(self, request: Request) -> Response:
+        url = request.query_params.get("url", "")
+        card = trends.trending_cards().filter(url=url).first() if url else None
+        if card is None:
+            raise ApiError("Record not found", 404)
+        qs = selectors_cards.link_timeline(self.viewer, card)
+        statuses = selectors.paginate(qs, **Page.from_request(request).as_kwargs())
+        return paginated(request, present_timeline(self.viewer, statuses, "public"), statuses)

@@ -25,4 +25,5 @@ urlpatterns = flatten(
     api("api/v1/trends/tags", trends.TrendingTagsView),
     api("api/v1/trends/statuses", trends.TrendingStatusesView),
     api("api/v1/trends/links", trends.TrendingLinksView),
+    api("api/v1/timelines/link", trends.LinkTimelineView),
 )

@@ -7,6 +7,7 @@ from timelines.api import (
     notification_groups,
     notification_policy,
     notifications,
+    push,
 )
 
 V1, V2 = "api/v1/notifications", "api/v2/notifications"
@@ -33,6 +34,7 @@ urlpatterns = flatten(
     api(f"{V2}/<str:group_key>/dismiss", notification_groups.NotificationGroupDismissView),
     api(f"{V2}/<str:group_key>/accounts", notification_groups.NotificationGroupAccountsView),
     api("api/v1/markers", markers.MarkersView),
+    api("api/v1/push/subscription", push.PushSubscriptionView),
     api("api/v1/conversations", conversations.ConversationsView),
     api("api/v1/conversations/<str:conversation_id>", conversations.ConversationView),
     api("api/v1/conversations/<str:conversation_id>/read", conversations.ConversationReadView),

@@ -13,6 +13,7 @@ from accounts.models import Account
 from federation.services import outbox
 from fediverse.formatting import extract_hashtags, extract_mentions
 from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit
+from timelines.services import cards
 from timelines.services.attachments import attach_media, attached_media_ids
 from timelines.services.notifications import notify
 from timelines.services.polls import PollInput, replace_poll
@@ -104,6 +105,7 @@ def do_edit_status(*, account: Account, status: Status, data: EditInput) -> Stat
             notify(account=reblog.account, from_account=status.account,
                    type=NotificationType.UPDATE, status=status)  # fmt: skip
         outbox.federate_edit(status)
+        cards.schedule_card(status)
     return status
 
 

@@ -360,7 +360,12 @@ def match_statuses(
     account: Account, statuses: Iterable[Status], context: str | None = None
 ) -> dict[int, list[FilterMatch]]:
     """Matches by status id; a boost and the post it boosts share the same matches."""
-    filters = active_filters(account, context)
+    return match_filters(active_filters(account, context), statuses)
+
+
+def match_filters(
+    filters: list[ActiveFilter], statuses: Iterable[Status]
+) -> dict[int, list[FilterMatch]]:
     found: dict[int, list[FilterMatch]] = {}
     if not filters:
         return found

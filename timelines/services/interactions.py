@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account
+from accounts.services.migration import check_can_post
 from federation.services import outbox
 from fediverse import uris
 from timelines import feed_events
@@ -42,6 +43,7 @@ REBLOG_VISIBILITIES = (Visibility.PUBLIC, Visibility.UNLISTED, Visibility.PRIVAT
 
 
 def check_reblog(*, account: Account, status: Status, visibility: str | None = None) -> None:
+    check_can_post(account)
     # Mastodon lets authors boost their own followers-only posts, to the same audience.
     own_private = status.visibility == Visibility.PRIVATE and status.account_id == account.pk
     if status.visibility in (Visibility.PRIVATE, Visibility.DIRECT) and not own_private:

@@ -23,6 +23,7 @@ from timelines.models_inbox import (
     PolicyChoice,
 )
 from timelines.services.conversations import add_recipient
+from timelines.services.push import schedule_push
 from timelines.streaming import events as streaming_events
 
 NEW_ACCOUNT_AGE = timedelta(days=30)
@@ -199,6 +200,7 @@ def create_under_policy(
             add_recipient(account=accounts[account_id], status=status)
         if choice != PolicyChoice.FILTER:
             streaming_events.schedule_notification(notification)
+            schedule_push(notification)
         if type == ADMIN_REPORT:
             _link_report(notification)
     return notification

@@ -66,3 +66,23 @@ def notify_staff(*, from_account: Account, type: str) -> None:
     staff = User.objects.filter(role__in=STAFF_ROLES, disabled=False).select_related("account")
     for user in staff:
         notify(account=user.account, from_account=from_account, type=type)
+
+
+def do_notify_moderation_warning(*, account: Account, warning_id: int) -> Notification | None:
+    """A moderator's action, told to the local account it concerns by the server itself
+    (Mastodon's moderation_warning); never filtered, since it is not from a person."""
+    from django.db import transaction
+
+    from federation.instance_actor import get_instance_actor
+    from timelines.models_inbox import MODERATION_WARNING, NotificationWarning
+    from timelines.streaming import events as streaming_events
+
+    if not account.local:
+        return None
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            account=account, from_account=get_instance_actor(), type=MODERATION_WARNING
+        )
+        NotificationWarning.objects.create(notification=notification, warning_id=warning_id)
+        streaming_events.schedule_notification(notification)
+    return notification

@@ -7,12 +7,14 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from accounts.models import Account
+from accounts.services.migration import check_can_post
 from federation.services import outbox
 from fediverse import uris
 from fediverse.formatting import count_characters, extract_hashtags, extract_mentions
 from moderation.models import InstanceSettings
 from timelines import feed_events
 from timelines.models import Mention, NotificationType, Status, Tag, Visibility
+from timelines.services import cards
 from timelines.services.attachments import attach_media, check_media_ids
 from timelines.services.conversations import do_record_direct_status
 from timelines.services.notifications import notify
@@ -42,6 +44,7 @@ def check_status(
 ) -> Status | None:
     """Validate a new post and return the post it replies to, if any. `editing_id`: the post
     being edited, whose own attachments may stay on it."""
+    check_can_post(account)
     # Media refusals come first: Mastodon checks the attachments before the post itself.
     errors = check_media_ids(
         account=account,
@@ -110,6 +113,7 @@ def do_create_status(*, account: Account, data: StatusInput) -> Status:
         streaming_events.schedule_status(status)
         feed_events.schedule_fan_out(status)
         outbox.federate_status(status)
+        cards.schedule_card(status)
     return status
 
 

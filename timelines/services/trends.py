@@ -2,9 +2,6 @@
 them, local posts by their recent favourites and boosts, links by how many accounts shared
 them. Each comes with Mastodon's seven-day `history`."""
 
-import html
-import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,13 +11,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Account, Mute
-from timelines.models import Status, Tag, Visibility
+from timelines.models import PreviewCard, PreviewCardStatus, Status, Tag, Visibility
 
 HISTORY_DAYS = 7
 MIN_TAG_ACCOUNTS = 2  # one person repeating a tag is not a trend
 MIN_LINK_ACCOUNTS = 2
 MIN_STATUS_INTERACTIONS = 1
-MAX_SCANNED_STATUSES = 5000  # links are read from the newest public posts only
 
 TaggedStatus = Status.tags.through
 
@@ -124,49 +120,49 @@ def trending_statuses(viewer: Account | None, *, offset: int, limit: int) -> lis
     return list(ranked[offset : offset + limit])
 
 
-ANCHOR_RE = re.compile(r"<a\s([^>]*)>", re.IGNORECASE)
-HREF_RE = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
-CLASS_RE = re.compile(r'class="([^"]*)"', re.IGNORECASE)
-
-
-def shared_links(content: str) -> set[str]:
-    """The web links in a post's HTML, leaving out mentions and hashtags."""
-    found = set()
-    for attributes in ANCHOR_RE.findall(content):
-        href = HREF_RE.search(attributes)
-        classes = CLASS_RE.search(attributes)
-        if href is None or (classes and {"mention", "hashtag"} & set(classes.group(1).split())):
-            continue
-        found.add(html.unescape(href.group(1)))
-    return found
-
-
 @dataclass
 class LinkUsage:
-    url: str
-    accounts: set[int] = field(default_factory=set)
-    days: dict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
+    """A trending card with its seven-day history of posts and accounts."""
 
-    def history(self) -> list[dict[str, str]]:
-        return [
-            day_entry(day, len(self.days.get(day, [])), len(set(self.days.get(day, []))))
-            for day in history_days()
-        ]
+    card: PreviewCard
+    history: list[dict[str, str]] = field(default_factory=list)
+
+
+def card_history(card_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    counts: dict[tuple[int, date], tuple[int, int]] = {}
+    rows = (
+        PreviewCardStatus.objects.filter(
+            card_id__in=card_ids,
+            status__in=trendable_statuses().filter(created_at__gte=history_start()),
+        )
+        .annotate(day=TruncDate("status__created_at", tzinfo=UTC))
+        .values("card_id", "day")
+        .annotate(uses=Count("status_id"), accounts=Count("status__account_id", distinct=True))
+    )
+    for row in rows:
+        counts[(row["card_id"], row["day"])] = (row["uses"], row["accounts"])
+    days = history_days()
+    return {
+        card_id: [day_entry(day, *counts.get((card_id, day), (0, 0))) for day in days]
+        for card_id in card_ids
+    }
+
+
+def trending_cards() -> QuerySet[PreviewCard]:
+    """Cards of links shared by several accounts in recent public posts, most shared first."""
+    recent = trendable_statuses().filter(created_at__gte=history_start(), sensitive=False)
+    return (
+        PreviewCard.objects.filter(status_links__status__in=recent)
+        .annotate(
+            accounts=Count("status_links__status__account_id", distinct=True),
+            uses=Count("status_links__status_id", distinct=True),
+        )
+        .filter(accounts__gte=MIN_LINK_ACCOUNTS)
+        .order_by("-accounts", "-uses", "url")
+    )
 
 
 def trending_links(*, offset: int, limit: int) -> list[LinkUsage]:
-    recent = (
-        trendable_statuses()
-        .filter(created_at__gte=history_start(), sensitive=False)
-        .order_by("-id")
-        .values_list("account_id", "content", "created_at")[:MAX_SCANNED_STATUSES]
-    )
-    usage: dict[str, LinkUsage] = {}
-    for account_id, content, created_at in recent:
-        for url in shared_links(content):
-            link = usage.setdefault(url, LinkUsage(url))
-            link.accounts.add(account_id)
-            link.days[created_at.astimezone(UTC).date()].append(account_id)
-    ranked = [u for u in usage.values() if len(u.accounts) >= MIN_LINK_ACCOUNTS]
-    ranked.sort(key=lambda u: (-len(u.accounts), -sum(len(v) for v in u.days.values()), u.url))
-    return ranked[offset : offset + limit]
+    cards = list(trending_cards()[offset : offset + limit])
+    history = card_history([card.pk for card in cards])
+    return [LinkUsage(card, history[card.pk]) for card in cards]

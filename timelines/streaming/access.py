@@ -116,11 +116,17 @@ def public_audience(status_id: int, author_id: int, viewer_ids: set[int]) -> tup
 def render_for(account_id: int, status_id: int, context: str) -> str | None:
     """The post as this viewer sees it (with `filtered`), or None if a filter hides it or the
     viewer may not see it."""
+    from timelines.api import entity_cache
     from timelines.api.present import hidden, status_context
     from timelines.api.serializers import StatusSerializer
     from timelines.selectors import hydrate
 
     viewer = Account.objects.filter(pk=account_id).first()
+    if viewer is not None and entity_cache.supported():
+        if not Status.objects.visible_to(viewer).filter(pk=status_id).exists():
+            return None
+        shown, _ = entity_cache.present_page(viewer, [status_id], 1, context)
+        return json.dumps(shown[0]) if shown else None
     status = hydrate(Status.objects.visible_to(viewer).filter(pk=status_id)).first()
     if viewer is None or status is None:
         return None

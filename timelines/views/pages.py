@@ -1,16 +1,28 @@
 """Timelines, a post's page with its thread, notifications and bookmarks."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from accounts.selectors import find_account_by_acct
 from federation.negotiation import note_alternate
+from fediverse import uris
 from timelines import selectors
 from timelines.forms import ComposeForm
-from timelines.models import Status
+from timelines.models import Status, Visibility
 from timelines.views.common import page_ids, viewer_of
+
+
+def oembed_discovery(status: Status) -> str | None:
+    """Where consumers find how to embed the post: public posts of local accounts only."""
+    if status.visibility != Visibility.PUBLIC or not status.account.local:
+        return None
+    url = uris.status_url(status.account.username, status.pk)
+    return uris.absolute("/api/oembed?" + urlencode({"format": "json", "url": url}))
 
 
 def _timeline(
@@ -54,7 +66,12 @@ def federated_timeline(request: HttpRequest) -> HttpResponse:
 
 
 def tag(request: HttpRequest, name: str) -> HttpResponse:
-    return _timeline(request, selectors.tag_timeline(viewer_of(request), name), f"#{name}")
+    return _timeline(
+        request,
+        selectors.tag_timeline(viewer_of(request), name),
+        f"#{name}",
+        rss=f"/tags/{quote(name)}.rss",
+    )
 
 
 @login_required
@@ -100,6 +117,7 @@ def status_page(request: HttpRequest, acct: str, status_id: int) -> HttpResponse
             "descendants": descendants,
             "facts": selectors.status_facts(viewer, everything),
             "compose": compose,
+            "oembed": oembed_discovery(status),
         },
     )
 

@@ -122,6 +122,9 @@ class Instance:
             "FEDIVERSE_ALLOWED_PRIVATE_ADDRESSES": "127.0.0.0/8",
             "RATELIMIT_ENABLE": "false",
             "API_RATELIMIT_ENABLE": "false",
+            # Nothing beyond loopback: no link previews, no DNS lookups of email domains.
+            "PREVIEW_CARDS": "false",
+            "EMAIL_DNS_CHECK": "false",
             "SECRET_KEY": "instances-" + self.host,
             "DJANGO_SETTINGS_MODULE": "fediverse.settings",
         }

@@ -8,7 +8,7 @@ task that dies half-way and runs again leaves each feed as one complete run woul
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from django.conf import settings
@@ -165,7 +165,10 @@ def _deliver_to_lists(post: Post) -> None:
     _stream(post, [int(key.rsplit(":", 1)[1]) for key in added], lists=True)
 
 
-def _stream(post: Post, ids: list[int], *, lists: bool) -> None:
+_UPDATE = "status.update"
+
+
+def _stream(post: Post, ids: list[int], *, lists: bool, event: str = "update") -> None:
     """`update` events for the streams of the feeds that got the post, rendered once."""
     if not ids:
         return
@@ -178,9 +181,9 @@ def _stream(post: Post, ids: list[int], *, lists: bool) -> None:
         if post.payload is None:
             return
     if lists:
-        publish.publish_to_lists(ids, "update", post.payload)
+        publish.publish_to_lists(ids, event, post.payload)
     else:
-        publish.publish_to_users(ids, "update", post.payload)
+        publish.publish_to_users(ids, event, post.payload)
 
 
 def fan_out(status_id: int) -> None:
@@ -197,6 +200,28 @@ def fan_out(status_id: int) -> None:
     for batch in _batches(_tag_followers(post)):
         _deliver(post, batch, via_tag=True)
     _deliver_to_lists(post)
+
+
+def fan_out_update(status_id: int) -> None:
+    """An edited post (or one whose preview card arrived) as `status.update` to the streams
+    of the home and list feeds that hold it, as Mastodon pushes edits to timelines; the
+    feeds themselves need nothing, since they hold ids."""
+    status = (
+        Status.objects.select_related("account", "reblog__account").filter(pk=status_id).first()
+    )
+    if status is None or status.reblog_id is not None or status.account.suspended_at:
+        return
+    post = _load(status)
+    author: list[Row] = [(status.account_id, True, None)] if status.account.domain is None else []
+    for batch in _batches(chain(author, _followers(post), _tag_followers(post))):
+        keys = [feeds.home_key(account_id) for account_id, _, _ in batch]
+        held = feeds.holding(keys, status.pk)
+        _stream(post, [int(key.rsplit(":", 1)[1]) for key in held], lists=False, event=_UPDATE)
+    memberships = ListAccount.objects.filter(
+        account_id=post.author_id, list__account__domain__isnull=True
+    ).values_list("list_id", flat=True)
+    held = feeds.holding([feeds.list_key(list_id) for list_id in memberships], status.pk)
+    _stream(post, [int(key.rsplit(":", 1)[1]) for key in held], lists=True, event=_UPDATE)
 
 
 def unfan(status_ids: list[int], author_ids: list[int], tag_ids: list[int]) -> None:

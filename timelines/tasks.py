@@ -54,6 +54,14 @@ def fan_out_status(status_id: int) -> None:
 
 
 @shared_task(**FEED_TASK_OPTIONS)
+def fan_out_status_update(status_id: int) -> None:
+    """An edited post, as status.update to the streams of the feeds holding it (fanout)."""
+    from timelines.fanout import fan_out_update
+
+    fan_out_update(status_id)
+
+
+@shared_task(**FEED_TASK_OPTIONS)
 def remove_from_feeds(status_ids: list[int], author_ids: list[int], tag_ids: list[int]) -> None:
     from timelines.fanout import unfan
 

@@ -158,3 +158,30 @@ def test_announcement_reactions_reach_user_streams(
         "name": "👍", "count": 1, "announcement_id": str(announcement.pk),
     }  # fmt: skip
     assert notifications_only.quiet(0.5) == []
+
+
+def test_edits_reach_the_user_and_list_streams_holding_the_post(
+    alice: User, bob: User, make_user, token_for, open_socket: Callable[..., Socket], http
+) -> None:
+    alice_token, bob_token = token_for(alice), token_for(bob)
+    follow(http, alice_token, bob)
+    listed = http(alice_token).post("/api/v1/lists", json={"title": "friends"}).json()
+    http(alice_token).post(
+        f"/api/v1/lists/{listed['id']}/accounts", json={"account_ids": [str(bob.account.pk)]}
+    )
+    carol_token = token_for(make_user("carol"))
+    created = post(http, bob_token, "first words", visibility="private")
+    home = open_socket(f"?stream=user&access_token={alice_token}")
+    socket = open_socket(f"?access_token={alice_token}")
+    socket.send({"type": "subscribe", "stream": "list", "list": listed["id"]})
+    own = open_socket(f"?stream=user&access_token={bob_token}")
+    stranger = open_socket(f"?stream=user&access_token={carol_token}")
+    edited = http(bob_token).put(f"/api/v1/statuses/{created['id']}", json={"status": "better"})
+    assert edited.status_code == 200, edited.text
+
+    for stream, expected in ((home, ["user"]), (socket, ["list", listed["id"]]), (own, ["user"])):
+        message = stream.event("status.update")
+        assert message["stream"] == expected
+        payload = json.loads(message["payload"])
+        assert payload["id"] == created["id"] and "better" in payload["content"]
+    assert stranger.quiet(0.7) == []

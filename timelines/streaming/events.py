@@ -16,6 +16,11 @@ from timelines.streaming import publish, tasks
 def schedule_status(status: Status, *, edited: bool = False) -> None:
     if status.visibility == Visibility.PUBLIC and status.reblog_id is None:
         enqueue(tasks.stream_status, status.pk, "status.update" if edited else "update")
+    if edited and status.reblog_id is None:
+        # New posts reach home and list streams through their fan-out; edits through this.
+        from timelines.tasks import fan_out_status_update
+
+        enqueue(fan_out_status_update, status.pk, queue="fanout")
 
 
 def schedule_delete(status_id: int) -> None:

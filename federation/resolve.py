@@ -107,7 +107,7 @@ def _confirmed_domain(actor: RemoteActor, subject: str | None = None) -> str:
     return other_domain if href == actor.id else host
 
 
-def _is_fresh(account: Account) -> bool:
+def is_fresh(account: Account) -> bool:
     return account.updated_at > timezone.now() - STALE_AFTER and bool(account.inbox_url)
 
 
@@ -119,7 +119,7 @@ def resolve_handle(handle: str, *, refresh: bool = False) -> Account:
             raise ResolveError(f"There is no local account {username}.")
         return local
     existing = Account.objects.filter(username__iexact=username, domain__iexact=domain).first()
-    if existing is not None and not refresh and _is_fresh(existing):
+    if existing is not None and not refresh and is_fresh(existing):
         return existing
     subject, href = webfinger(username, domain)
     actor = fetch_actor(href)
@@ -134,7 +134,7 @@ def resolve_account_url(uri: str, *, refresh: bool = False) -> Account:
     if not is_http_uri(uri):
         raise ResolveError(f"{uri!r} is not an http(s) URI.")
     existing = account_by_uri(uri)
-    if existing is not None and (existing.local or (not refresh and _is_fresh(existing))):
+    if existing is not None and (existing.local or (not refresh and is_fresh(existing))):
         return existing
     if is_local_uri(uri):
         raise ResolveError(f"There is no local account at {uri}.")

@@ -21,6 +21,9 @@ from timelines.models import Status
 # Mastodon's FeedManager::REBLOG_FALLOFF: a boost of a post among the newest 40 entries is
 # not inserted again.
 REBLOG_FALLOFF = 40
+# Members around a cursor that a double score cannot tell apart from it: ids made in the same
+# millisecond differ only in their low 16 bits, of which a double keeps all but the last few.
+SCORE_SLACK = 32
 
 # One call per batch of recipients: adds the status to each feed given in KEYS unless it is a
 # boost of a post (or boosted again) near the top, then trims the feed and its reblog index.
@@ -203,20 +206,25 @@ class RankedFeed:
         """Up to `count` ids of one page, newest first: the newest below `max_id` and above
         `since_id`, or with `min_id` the oldest above it. Reads only the page from Redis; a
         feed never built is built first, as in ids()."""
-        low = f"({max(since_id or 0, min_id or 0)}" if since_id or min_id else "-inf"
-        high = f"({max_id}" if max_id is not None else "+inf"
+        # Scores are doubles, exact only to 2**53: ids near a cursor may share its score. The
+        # bounds are therefore inclusive, a few more members are read, and the cut is exact.
+        floor = max(since_id or 0, min_id or 0)
+        low = str(floor) if since_id or min_id else "-inf"
+        high = str(max_id) if max_id is not None else "+inf"
+        wanted = count + SCORE_SLACK
         with client().pipeline(transaction=False) as pipe:
             pipe.exists(f"{self.key}:ready")
             if min_id is not None:
-                pipe.zrangebyscore(self.key, low, high, start=0, num=count)
+                pipe.zrangebyscore(self.key, low, high, start=0, num=wanted)
             else:
-                pipe.zrevrangebyscore(self.key, high, low, start=0, num=count)
+                pipe.zrevrangebyscore(self.key, high, low, start=0, num=wanted)
             ready, members = pipe.execute()
         Stats.round_trips += 1
-        if ready:
-            ids = [int(m) for m in members]  # type: ignore[union-attr]
-            return ids[::-1] if min_id is not None else ids
-        return _cut(self.ids(), count, max_id=max_id, since_id=since_id, min_id=min_id)
+        if not ready:
+            return _cut(self.ids(), count, max_id=max_id, since_id=since_id, min_id=min_id)
+        ids = [int(m) for m in members]  # type: ignore[union-attr]
+        ids = [i for i in ids if i > floor and (max_id is None or i < max_id)]
+        return ids[:count][::-1] if min_id is not None else ids[:count]
 
     def merge(self, ids: Sequence[int], *, mark_ready: bool = False) -> None:
         """Add ids (idempotent) and trim. Without `mark_ready`, only a built feed is written:

@@ -37,6 +37,9 @@ def _with_relations(qs: QuerySet[Status]) -> QuerySet[Status]:
     return qs.select_related(
         "account",
         "reblog__account",
+        # The Account entity names where a moved account went.
+        "account__moved_to",
+        "reblog__account__moved_to",
         "in_reply_to_account",
         "reblog__in_reply_to_account",
         "application",

@@ -17,12 +17,12 @@ from django.utils import timezone
 from accounts.models import Account, AccountDomainBlock, Block, Follow, FollowRequest, Mute
 from accounts.models_imports import BulkImport, BulkImportRow, ImportState, ImportType, RowState
 from accounts.services.blocks import do_block, do_unblock
-from accounts.services.domain_blocks import do_block_domain, do_unblock_domain
+from accounts.services.domain_blocks import do_block_domain, do_unblock_domain, normalize_domain
 from accounts.services.follows import do_follow, do_unfollow
 from accounts.services.mutes import do_mute, do_unmute
 from federation.lookup import is_local_uri, local_host, status_by_uri
 from federation.parse.values import is_http_uri
-from federation.resolve import ResolveError, resolve_handle, split_handle
+from federation.resolve import ResolveError, is_fresh, resolve_handle, split_handle
 from federation.services.remote_statuses import fetch_remote_status
 from timelines.models import Bookmark, Status
 from timelines.models_curation import List, ListAccount
@@ -72,8 +72,9 @@ def _needs_lookup(kind: str, data: dict[str, Any]) -> bool:
         key = _key(str(data.get("acct") or ""))
         if key is None or key[1] is None:
             return False
-        known = Account.objects.filter(username__iexact=key[0], domain__iexact=key[1])
-        return not known.exists()
+        known = Account.objects.filter(username__iexact=key[0], domain__iexact=key[1]).first()
+        # A known account not refreshed lately is fetched again by the resolver.
+        return known is None or not is_fresh(known)
     if kind == ImportType.BOOKMARKS:
         uri = str(data.get("uri") or "")
         return is_http_uri(uri) and not is_local_uri(uri) and status_by_uri(uri) is None
@@ -246,7 +247,7 @@ def _overwrite_accounts(bulk_import: BulkImport) -> None:
 
 
 def _overwrite_domain_blocks(bulk_import: BulkImport) -> None:
-    domains = {str(r.data.get("domain") or "") for r in bulk_import.rows.all()}
+    domains = {normalize_domain(str(r.data.get("domain") or "")) for r in bulk_import.rows.all()}
     blocks = AccountDomainBlock.objects.filter(account=bulk_import.account)
     for domain in blocks.exclude(domain__in=domains).values_list("domain", flat=True):
         do_unblock_domain(account=bulk_import.account, domain=domain)

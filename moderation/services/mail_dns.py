@@ -50,8 +50,8 @@ def mail_hosts(domain: str) -> list[str] | None:
         candidates = hosts or [domain]
         if not any(_names(resolver, h, t) for h in candidates for t in ("A", "AAAA")):
             raise NoMailServer(domain)
-    except (dns.exception.Timeout, dns.resolver.NoNameservers, dns.resolver.NoResolverConfiguration,
-            dns.resolver.YXDOMAIN, OSError) as error:  # fmt: skip
+    except (dns.exception.DNSException, OSError, ValueError) as error:
+        # Timeouts, unreachable or misconfigured resolvers, and names DNS cannot encode.
         logger.info("DNS lookup of %s not possible: %s", domain, error)
         return None
     return hosts

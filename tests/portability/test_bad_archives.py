@@ -74,6 +74,13 @@ CASES = {
         a.Zip().json("outbox.json", a.outbox([*GOOD_ITEMS, a.create(9, "x", "yesterday")])).build(),
         "item 4: a post without a valid date",
     ),
+    # A date ahead of the clock would keep the post at the top of every timeline.
+    "post from the future": (
+        a.Zip()
+        .json("outbox.json", a.outbox([*GOOD_ITEMS, a.create(9, "x", "2999-01-01T00:00:00Z")]))
+        .build(),
+        "item 4: a post without a valid date",
+    ),
 }
 
 

@@ -88,3 +88,18 @@ def test_boosts_and_replies_to_others_can_be_kept_as_links(alice, client_for) ->
     reply = Status.objects.get(created_at=datetime(2019, 3, 5, 12, tzinfo=UTC))
     assert 'href="https://else.example/users/bea/statuses/9"' in reply.content
     assert "Replying to Bea" in reply.content and reply.in_reply_to_id is None
+
+
+def test_links_kept_from_an_archive_are_only_web_addresses(alice, client_for) -> None:
+    items = [
+        a.announce(1, "javascript:alert(document.cookie)", "2019-03-01T10:00:00Z"),
+        a.create(2, "Hmm", "2019-03-02T10:00:00Z", in_reply_to="data:text/html,<script>x</script>"),
+    ]
+    upload(client_for(alice), a.mastodon_zip(items), others="link")
+    job = last_import()
+    assert job.state == JobState.FINISHED, job.error
+    contents = " ".join(
+        Status.objects.filter(account=alice.account).values_list("content", flat=True)
+    )
+    assert "javascript:alert" in contents and 'href="javascript' not in contents
+    assert 'href="data:' not in contents and "<script>" not in contents

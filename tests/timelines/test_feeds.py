@@ -178,3 +178,14 @@ def test_inactive_followers_are_skipped_and_their_feed_dropped(alice, bob) -> No
 
     assert [s.pk for s in home_timeline(bob.account).order_by("-id")] == [later.pk, earlier.pk]
     assert home(bob) == [later.pk, earlier.pk]
+
+
+def test_page_cursors_are_exact_although_scores_are_doubles() -> None:
+    # Ids made in one millisecond differ in low bits that a double score cannot hold.
+    ids = [117_000_000_000_000_000 + n for n in range(40)]
+    feed = feeds.RankedFeed("feed:home:precision", lambda limit: [])
+    feed.merge(ids, mark_ready=True)
+    assert feed.window(5, max_id=ids[20]) == ids[19:14:-1]
+    assert feed.window(3, since_id=ids[36]) == ids[39:36:-1]
+    assert feed.window(3, min_id=ids[10]) == ids[13:10:-1]
+    assert feed.window(3, max_id=ids[12], since_id=ids[10]) == [ids[11]]

@@ -52,7 +52,9 @@ from timelines.services.filters import active_filters, match_filters
 # Entities kept per process, as compact JSON (about 1.5 kB each), and for how long one
 # rendered by any process stays in Redis for the others.
 CACHE_SIZE = 50_000
-SHARED_TTL = 24 * 3600
+# Long enough for the posts home timelines are reading; short enough that the copies do not
+# grow the feeds' Redis by a day of every post rendered.
+SHARED_TTL = 2 * 3600
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from timelines.models import Visibility
@@ -64,6 +64,15 @@ class ArchiveReader(Protocol):
     def entries(self, plan: Plan) -> Iterator[Entry]: ...
 
 
+# Post ids are made from their dates: a date ahead of the clock would keep a post at the top
+# of every timeline, so it is refused like a malformed one (a day allows for skewed clocks).
+LATEST_SKEW = timedelta(days=1)
+
+
+def plausible(moment: datetime) -> datetime | None:
+    return moment if moment <= datetime.now(UTC) + LATEST_SKEW else None
+
+
 def parse_time(value: object) -> datetime | None:
     if not isinstance(value, str) or len(value) > 64:
         return None
@@ -71,11 +80,15 @@ def parse_time(value: object) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return plausible(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def link_html(url: str) -> str:
+    """A link to the original of a boost or of a post replied to; an archive is untrusted,
+    so anything but a web address (javascript:, data:…) stays plain text."""
     safe = html.escape(url)
+    if not url.lower().startswith(("https://", "http://")):
+        return safe
     return f'<a href="{safe}" rel="nofollow noopener" target="_blank">{safe}</a>'
 
 

@@ -16,7 +16,15 @@ from typing import IO, Any
 from fediverse import uris
 from fediverse.formatting import render_plain_text
 from timelines.archives.jsonstream import JsonStream
-from timelines.archives.posts import ArchiveMedia, ArchivePost, Entry, Plan, Skipped, link_html
+from timelines.archives.posts import (
+    ArchiveMedia,
+    ArchivePost,
+    Entry,
+    Plan,
+    Skipped,
+    link_html,
+    plausible,
+)
 from timelines.archives.safezip import ArchiveRefused, SafeArchive
 
 TWEETS = re.compile(r"^data/tweets?(-part\d+)?\.js$")
@@ -54,7 +62,7 @@ def parse_created(value: Any) -> datetime | None:
     if not isinstance(value, str) or len(value) > 64:
         return None
     try:
-        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
+        return plausible(datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y"))
     except ValueError:
         return None
 

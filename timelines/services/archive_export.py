@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Account
 from federation.render.actor import render_actor
 from federation.render.collections import ordered_collection
+from federation.render.context import NOTE_EXTENSIONS
 from federation.render.note import announce, create
 from federation.selectors import note_facts
 from fediverse.effects import enqueue
@@ -134,8 +135,7 @@ def _write_outbox(archive: zipfile.ZipFile, backup: Backup) -> None:
     total = Status.objects.filter(account=backup.account).count()
     Backup.objects.filter(pk=backup.pk).update(total_items=total)
     with archive.open("outbox.json", "w", force_zip64=True) as sink:
-        _open_collection(sink, "outbox.json", total, ("atom_uri", "conversation", "sensitive",
-                                                      "voters_count", "hashtag"))  # fmt: skip
+        _open_collection(sink, "outbox.json", total, NOTE_EXTENSIONS)
         _write_items(sink, _outbox_items(backup))
         sink.write(b"]}")
 

@@ -32,7 +32,7 @@ from media.models import MediaAttachment
 from media.services.attachments import media_files
 from timelines.archives.mastodon import MastodonReader
 from timelines.archives.posts import ArchivePost, ArchiveReader, Entry, Plan, Skipped
-from timelines.archives.safezip import ArchiveRefused, SafeArchive, open_archive
+from timelines.archives.safezip import MAX_TOTAL_SIZE, ArchiveRefused, SafeArchive, open_archive
 from timelines.archives.twitter import TwitterReader
 from timelines.models import ArchiveSource, ImportedPost, JobState, OthersChoice, PostImport, Status
 from timelines.services.archive_writes import write_batch
@@ -50,6 +50,9 @@ UNEXPECTED = "The archive could not be imported because of an error on this serv
 def check_post_import(*, account: Account, upload: UploadedFile | None, source: str) -> None:
     if upload is None or not upload.size:
         raise ValidationError({"archive": "Choose an archive to import."})
+    if upload.size > MAX_TOTAL_SIZE:
+        # Refused before it is stored: it could not expand within the limit anyway.
+        raise ValidationError({"archive": "This archive is too large to import."})
     if source not in ArchiveSource.values:
         raise ValidationError({"source": "Choose a Mastodon or a Twitter archive."})
     active = PostImport.objects.filter(

@@ -119,7 +119,9 @@ def schedule_card(status: Status) -> None:
         return
     from timelines.tasks import fetch_preview_card
 
-    enqueue(fetch_preview_card, status.pk)
+    # With the other outbound fetches of media: a slow site must not hold up the default
+    # queue, which carries the streaming events.
+    enqueue(fetch_preview_card, status.pk, queue="media")
 
 
 def is_stale(card: PreviewCard) -> bool:

@@ -1,12 +1,23 @@
 """Federation's Celery tasks: each takes JSON-able arguments and calls one service."""
 
 from celery import shared_task
+from django.db import IntegrityError, OperationalError
 
 from federation.delivery import attempt, claim_due
 from federation.services.inbox import do_process_activity
 
 
-@shared_task
+# An activity is applied in one transaction that also records it as processed, so a run that
+# failed left nothing and may run again: activities arriving together race for the same new
+# rows (an author's first sighting, a shared hashtag), and the loser of such a race must not
+# lose the activity the remote server already handed over.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(IntegrityError, OperationalError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def process_activity(body: str, signer_id: int, recipient_id: int | None = None) -> str:
     """An inbound activity, already authenticated by the inbox view (ingress queue)."""
     return do_process_activity(body=body, signer_id=signer_id, recipient_id=recipient_id)

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts.models import Account, FeaturedTag
 from fediverse.formatting import HASHTAG_RE
-from timelines.models import Tag
+from timelines.services.hashtags import tags_named
 
 FEATURED_TAGS_LIMIT = 10
 TAG_NAME_MAX_LENGTH = 255
@@ -30,7 +30,7 @@ def do_feature_tag(*, account: Account, name: str) -> FeaturedTag:
         return existing
     check_feature_tag(account=account, name=name)
     with transaction.atomic():
-        tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+        tag = tags_named([name])[0]
         featured, _ = FeaturedTag.objects.get_or_create(account=account, tag=tag)
     return featured
 

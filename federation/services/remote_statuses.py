@@ -8,7 +8,6 @@ from html import escape
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Account, Follow
@@ -28,9 +27,10 @@ from federation.tombstones import is_tombstoned
 from fediverse.formatting import sanitize_html
 from media.services.attachments import attached_ids
 from timelines import feed_events
-from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit, Tag, Visibility
+from timelines.models import Mention, NotificationType, Poll, Status, StatusEdit, Visibility
 from timelines.services import cards
 from timelines.services.conversations import do_record_direct_status
+from timelines.services.hashtags import tags_named
 from timelines.services.notifications import notify
 from timelines.streaming import events as streaming_events
 
@@ -74,14 +74,6 @@ def is_relevant(
         return True
     named = [*note.audience, *(m.href for m in note.mentions)]
     return any((a := account_by_uri(uri)) is not None and a.local for uri in named)
-
-
-def _tags(names: list[str]) -> list[Tag]:
-    tags = []
-    for name in names:
-        tag = Tag.objects.annotate(lname=Lower("name")).filter(lname=name.lower()).first()
-        tags.append(tag or Tag.objects.create(name=name))
-    return tags
 
 
 def content_of(note: RemoteNote) -> str:
@@ -144,7 +136,7 @@ def do_create_remote_status(
             created_at=published,
             edited_at=note.updated if note.updated and note.updated > published else None,
         )
-        status.tags.set(_tags(note.hashtags))
+        status.tags.set(tags_named(note.hashtags))
         mentioned = _mentioned(note)
         Mention.objects.bulk_create(
             [Mention(status=status, account=a) for a in mentioned], ignore_conflicts=True
@@ -219,7 +211,7 @@ def do_update_remote_status(*, account: Account, note: RemoteNote) -> Status | N
         status.sensitive = note.sensitive or bool(status.spoiler_text)
         status.edited_at = min(note.updated or timezone.now(), timezone.now())
         status.save()
-        status.tags.set(_tags(note.hashtags))
+        status.tags.set(tags_named(note.hashtags))
         if note.poll is not None:
             store_poll(status, note.poll)
         media_ids = do_update_remote_media(status, note.attachments)

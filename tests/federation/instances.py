@@ -37,6 +37,8 @@ HOSTS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 # Generous: a delivery refused once (a key not fetched yet) is retried a minute later.
 STEP_TIMEOUT = 150.0
 PASSWORD = "correct horse battery staple"
+# The instances of the running test, whose logs a timed-out step reports.
+RUNNING: list[Instance] = []
 SETUP = """
 import json, secrets, sys
 from datetime import timedelta
@@ -246,8 +248,10 @@ def running_instances(users: Sequence[Sequence[str]], *, name: str) -> Iterator[
             instance.create_users(*specs)
         for instance in instances:
             instance.start()
+        RUNNING[:] = instances
         yield instances
     finally:
+        RUNNING.clear()
         for instance in instances:
             instance.stop()
         redis.stop()
@@ -263,8 +267,24 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = STEP_TIMEOUT)
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for: {what}")
+            raise AssertionError(f"Timed out waiting for: {what}{_trouble_in_logs()}")
         time.sleep(0.3)
+
+
+def _trouble_in_logs(lines: int = 40) -> str:
+    """The last warnings and errors the running instances logged: what a step waited for in
+    vain was most often lost on the way."""
+    found = []
+    for instance in RUNNING:
+        for name in ("worker", "web"):
+            path = instance.log_path(name)
+            text = path.read_text(errors="replace") if path.exists() else ""
+            trouble = [x for x in text.splitlines() if "WARNING" in x or "ERROR" in x
+                       or "Error" in x or "Traceback" in x]  # fmt: skip
+            if trouble:
+                found.append(f"--- {instance.host} {name} ---")
+                found.extend(trouble[-lines:])
+    return "\n" + "\n".join(found) if found else ""
 
 
 def ok(response: httpx.Response) -> Any:

@@ -8,7 +8,6 @@ from pathlib import Path
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from fediverse import uris
@@ -20,7 +19,8 @@ from media.services.attachments import media_files
 from media.services.uploads import VIDEO_LIMIT, MediaInput, do_create_media
 from timelines.archives.posts import ArchivePost, Skipped, html_to_text
 from timelines.archives.safezip import SafeArchive
-from timelines.models import ImportedPost, PostImport, Status, Tag
+from timelines.models import ImportedPost, PostImport, Status
+from timelines.services.hashtags import tags_named
 
 
 def _free_ids(posts: list[ArchivePost]) -> list[int]:
@@ -68,13 +68,7 @@ def _tags(posts: list[ArchivePost], statuses: list[Status]) -> None:
     names = {name.lower(): name for post in posts for name in post.tags}
     if not names:
         return
-    found = {
-        t.lname: t.pk
-        for t in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=list(names))
-    }
-    for key, name in names.items():
-        if key not in found:
-            found[key] = Tag.objects.create(name=name).pk
+    found = {tag.name.lower(): tag.pk for tag in tags_named(names.values())}
     through = Status.tags.through
     links = {
         (status.pk, found[name.lower()])

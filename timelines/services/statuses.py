@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.functions import Lower
 
 from accounts.models import Account
 from accounts.services.migration import check_can_post
@@ -13,10 +12,11 @@ from fediverse import uris
 from fediverse.formatting import count_characters, extract_hashtags, extract_mentions
 from moderation.models import InstanceSettings
 from timelines import feed_events
-from timelines.models import Mention, NotificationType, Status, Tag, Visibility
+from timelines.models import Mention, NotificationType, Status, Visibility
 from timelines.services import cards
 from timelines.services.attachments import attach_media, check_media_ids
 from timelines.services.conversations import do_record_direct_status
+from timelines.services.hashtags import tags_named
 from timelines.services.notifications import notify
 from timelines.services.polls import PollInput, check_poll, create_poll
 from timelines.services.rendering import find_mentioned_account, render_status_text
@@ -118,11 +118,7 @@ def do_create_status(*, account: Account, data: StatusInput) -> Status:
 
 
 def _attach_tags(status: Status, names: list[str]) -> None:
-    tags = []
-    for name in names:
-        tag = Tag.objects.annotate(lname=Lower("name")).filter(lname=name.lower()).first()
-        tags.append(tag or Tag.objects.create(name=name))
-    status.tags.set(tags)
+    status.tags.set(tags_named(names))
 
 
 def _attach_mentions(status: Status, text: str) -> list[Account]:

@@ -11,6 +11,7 @@ from fediverse.formatting import HASHTAG_RE
 from timelines import feed_events
 from timelines.models import Tag
 from timelines.models_curation import TagFollow
+from timelines.services.hashtags import tags_named
 
 NAME_MAX_LENGTH = 255
 
@@ -25,14 +26,7 @@ def find_tag(name: str) -> Tag | None:
 
 
 def find_or_create_tag(name: str) -> Tag:
-    tag = find_tag(name)
-    if tag is not None:
-        return tag
-    try:
-        with transaction.atomic():
-            return Tag.objects.create(name=name)
-    except IntegrityError:  # created in parallel
-        return Tag.objects.get(name__iexact=name)
+    return tags_named([name])[0]
 
 
 def do_follow_tag(*, account: Account, name: str) -> Tag:

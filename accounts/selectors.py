@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from accounts.models import (
@@ -175,17 +176,28 @@ class AccountStats:
     emojis: list[Any] = field(default_factory=list)
 
 
-def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
-    """Counts and custom emoji for a batch of accounts in four queries, whatever the batch
-    size; the accounts they moved to are counted too, since their entity is nested as
-    `moved`."""
-    accounts = list(accounts)
-    ids = {a.pk for a in accounts} | {a.moved_to_id for a in accounts if a.moved_to_id}
-    stats = {pk: AccountStats() for pk in ids}
-    if not ids:
-        return stats
+# Kept by PostgreSQL triggers (timelines migration 0011): counting at read time cost a walk of
+# every post and follow of the account.
+COUNTERS_TABLE = "accounts_counters"
+
+
+def _read_counters(stats: dict[int, AccountStats]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT account_id, statuses_count, followers_count, following_count, last_status_at"
+            f" FROM {COUNTERS_TABLE} WHERE account_id = ANY(%s)",
+            [list(stats)],
+        )
+        for pk, statuses, followers, following, last in cursor.fetchall():
+            row = stats[pk]
+            row.statuses, row.followers, row.following = statuses, followers, following
+            row.last_status_at = last
+
+
+def _count(stats: dict[int, AccountStats]) -> None:
     from timelines.models import Status
 
+    ids = list(stats)
     rows = (
         Status.objects.filter(account_id__in=ids)
         .values("account_id")
@@ -204,6 +216,21 @@ def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
         Follow.objects.filter(account_id__in=ids).values("account_id").annotate(n=Count("id"))
     ):
         stats[row["account_id"]].following = row["n"]
+
+
+def account_stats(accounts: Iterable[Account]) -> dict[int, AccountStats]:
+    """Counts and custom emoji for a batch of accounts in a few queries, whatever the batch
+    size; the accounts they moved to are counted too, since their entity is nested as
+    `moved`."""
+    accounts = list(accounts)
+    ids = {a.pk for a in accounts} | {a.moved_to_id for a in accounts if a.moved_to_id}
+    stats = {pk: AccountStats() for pk in ids}
+    if not ids:
+        return stats
+    if connection.vendor == "postgresql":
+        _read_counters(stats)
+    else:
+        _count(stats)
     from moderation.selectors_emojis import account_emojis
 
     for pk, emojis in account_emojis(accounts).items():

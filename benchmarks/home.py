@@ -11,7 +11,16 @@ import tempfile
 import time
 from datetime import timedelta
 
-from benchmarks.common import BENCH_ENV, ROOT, analyze, chunks, make_users, summary, token_for
+from benchmarks.common import (
+    BENCH_ENV,
+    ROOT,
+    analyze,
+    chunks,
+    cpu_seconds,
+    make_users,
+    summary,
+    token_for,
+)
 
 READERS = 10_000
 AUTHORS = 200
@@ -121,6 +130,15 @@ def _serve() -> subprocess.Popen:
     raise RuntimeError("uvicorn did not start")
 
 
+def _cpu() -> dict[str, float] | None:
+    """CPU seconds so far of the web processes and of PostgreSQL; None without /proc."""
+    # uvicorn's workers are spawned by multiprocessing, which names them by its own entry.
+    web, workers = cpu_seconds("fediverse.asgi:application"), cpu_seconds("spawn_main")
+    if web is None or workers is None:
+        return None
+    return {"web": web + workers, "postgres": cpu_seconds("postgres:") or 0.0}
+
+
 def run() -> None:
     start = time.perf_counter()
     readers = make_users("reader", READERS)
@@ -138,16 +156,22 @@ def run() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".json") as tokens_file:
             json.dump(tokens, tokens_file)
             tokens_file.flush()
-            load = subprocess.run(
+            load = subprocess.Popen(
                 [sys.executable, str(ROOT / "benchmarks" / "load.py"), str(PORT),
                  tokens_file.name, str(CONCURRENCY), str(WARMUP), str(DURATION)],
-                capture_output=True, text=True, check=True,
+                stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
+            time.sleep(WARMUP)
+            before = _cpu()
+            output, _ = load.communicate(timeout=WARMUP + DURATION + 60)
+            after = _cpu()
     finally:
         server.terminate()
         server.wait(timeout=20)
         _drop_feeds(readers)
-    result = json.loads(load.stdout)
+    if load.returncode != 0:
+        raise RuntimeError("the load process failed")
+    result = json.loads(output)
     latencies = result["latencies"]
     print(
         f"uvicorn, 2 workers; {CONCURRENCY} concurrent connections from one load process on "
@@ -155,3 +179,8 @@ def run() -> None:
     )
     print(f"  {len(latencies) / result['elapsed']:.0f} requests/s; errors: {result['errors']}")
     print("  GET /api/v1/timelines/home " + summary("", latencies))
+    if before is not None and after is not None:
+        web = (after["web"] - before["web"]) * 1000 / len(latencies)
+        database = (after["postgres"] - before["postgres"]) * 1000 / len(latencies)
+        print(f"  CPU per request: {web:.1f} ms in the web processes, {database:.1f} ms in"
+              " PostgreSQL (every postgres process of the machine)")  # fmt: skip

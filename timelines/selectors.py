@@ -26,7 +26,7 @@ from timelines.models import (
     Tag,
     Visibility,
 )
-from timelines.models_curation import ListAccount, TagFollow
+from timelines.models_curation import Filter, ListAccount, TagFollow
 from timelines.services.conversation_mutes import muted_status_ids
 
 PAGE_SIZE = 20
@@ -264,6 +264,9 @@ class StatusFacts:
     # Filter matches (timelines.services.filters.FilterMatch) of the viewer's filters, set by
     # timelines.api.present for the endpoint's filter context.
     filtered: dict[int, list[Any]] = field(default_factory=dict)
+    # Whether the viewer has any filter at all, read with the viewer's flags: most have none,
+    # and then their filters need no query of their own.
+    viewer_has_filters: bool = True
     cards: dict[int, PreviewCard] = field(default_factory=dict)
     # Custom emoji of each status, its poll and its author (moderation.selectors_emojis).
     emojis: PageEmojis = field(default_factory=PageEmojis)
@@ -292,34 +295,42 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
 
 
 def _viewer_facts_sql(count: int) -> str:
-    marks = ", ".join(["%s"] * count)
+    """One statement for any page size on PostgreSQL (the ids go as one array, so the
+    statement text is the same every time); a list of placeholders elsewhere."""
+    marks = "ANY(%s)" if connection.vendor == "postgresql" else f"({', '.join(['%s'] * count)})"
+    test = "= " if connection.vendor == "postgresql" else "IN "
     parts = [
         f"SELECT 'favourited', status_id, 0 FROM {Favourite._meta.db_table} "
-        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"WHERE account_id = %s AND status_id {test}{marks}",
         f"SELECT 'reblogged', reblog_id, 0 FROM {Status._meta.db_table} "
-        f"WHERE account_id = %s AND reblog_id IN ({marks})",
+        f"WHERE account_id = %s AND reblog_id {test}{marks}",
         f"SELECT 'bookmarked', status_id, 0 FROM {Bookmark._meta.db_table} "
-        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"WHERE account_id = %s AND status_id {test}{marks}",
         f"SELECT 'pinned', status_id, 0 FROM {StatusPin._meta.db_table} "
-        f"WHERE account_id = %s AND status_id IN ({marks})",
+        f"WHERE account_id = %s AND status_id {test}{marks}",
         f"SELECT 'voted', p.status_id, v.choice FROM {PollVote._meta.db_table} v "
         f"JOIN {Poll._meta.db_table} p ON p.id = v.poll_id "
-        f"WHERE v.account_id = %s AND p.status_id IN ({marks})",
+        f"WHERE v.account_id = %s AND p.status_id {test}{marks}",
+        f"SELECT 'filters', count(*), 0 FROM {Filter._meta.db_table} WHERE account_id = %s",
     ]
     return " UNION ALL ".join(parts)
 
 
 def add_viewer_facts(facts: StatusFacts, viewer: Account, status_ids: Iterable[int]) -> None:
     """The viewer's favourites, boosts, bookmarks, pins and poll votes among these statuses
-    in one query (all five are small indexed lookups), and the muted conversations."""
+    and whether the viewer has filters, in one query (all are small indexed lookups), and the
+    muted conversations."""
     ids = sorted(set(status_ids))
     if not ids:
         return
     votes: list[tuple[int, int]] = []
     with connection.cursor() as cursor:
-        cursor.execute(_viewer_facts_sql(len(ids)), [viewer.pk, *ids] * 5)
+        ids_param = [ids] if connection.vendor == "postgresql" else ids
+        cursor.execute(_viewer_facts_sql(len(ids)), [viewer.pk, *ids_param] * 5 + [viewer.pk])
         for kind, status_id, choice in cursor.fetchall():
-            if kind == "voted":
+            if kind == "filters":
+                facts.viewer_has_filters = status_id > 0
+            elif kind == "voted":
                 votes.append((status_id, choice))
             else:
                 getattr(facts, kind).add(status_id)

@@ -24,8 +24,8 @@ import redis
 from django.db import connection
 
 from accounts.api.serializers import stats_fields
-from accounts.models import Account, Follow, OAuthApplication
-from accounts.selectors import AccountStats
+from accounts.models import Account, OAuthApplication
+from accounts.selectors import COUNTERS_TABLE, AccountStats
 from media.models import MediaAttachment
 from moderation.models import CustomEmoji
 from timelines import feeds, selectors
@@ -135,7 +135,7 @@ def _rows_sql() -> str:
     media, mention = MediaAttachment._meta.db_table, Mention._meta.db_table
     tags, tag = Status.tags.through._meta.db_table, Tag._meta.db_table
     app, poll = OAuthApplication._meta.db_table, Poll._meta.db_table
-    favourite, follow = Favourite._meta.db_table, Follow._meta.db_table
+    favourite = Favourite._meta.db_table
     card_link, card = PreviewCardStatus._meta.db_table, PreviewCard._meta.db_table
     emoji = CustomEmoji._meta.db_table
     return f"""
@@ -170,16 +170,14 @@ def _rows_sql() -> str:
             (SELECT count(*) FROM {status} r WHERE r.in_reply_to_id = s.id),
             (SELECT count(*) FROM {status} r WHERE r.reblog_id = s.id),
             (SELECT count(*) FROM {favourite} f WHERE f.status_id = s.id),
-            au.n, au.last,
-            (SELECT count(*) FROM {follow} f WHERE f.target_account_id = s.account_id),
-            (SELECT count(*) FROM {follow} f WHERE f.account_id = s.account_id)
+            coalesce(ac.statuses_count, 0), ac.last_status_at,
+            coalesce(ac.followers_count, 0), coalesce(ac.following_count, 0)
         FROM page s
         JOIN {account} a ON a.id = s.account_id
         LEFT JOIN {account} mv ON mv.id = a.moved_to_id
         LEFT JOIN {app} ap ON ap.id = s.application_id
         LEFT JOIN {poll} p ON p.status_id = s.id
-        CROSS JOIN LATERAL (SELECT count(*) AS n, max(x.created_at) AS last
-                            FROM {status} x WHERE x.account_id = s.account_id) au
+        LEFT JOIN {COUNTERS_TABLE} ac ON ac.account_id = s.account_id
     """
 
 
@@ -223,7 +221,7 @@ def present_page(
     facts = StatusFacts()
     if viewer is not None:
         selectors.add_viewer_facts(facts, viewer, {r.reblog_id or r.pk for r in page})
-        filters = active_filters(viewer, filter_context)
+        filters = active_filters(viewer, filter_context) if facts.viewer_has_filters else []
         if filters:
             facts.filtered = match_filters(filters, _statuses(page, rows))
     cached = _entities(everything)

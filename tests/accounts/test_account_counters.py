@@ -18,8 +18,7 @@ from timelines.services.statuses import StatusInput, do_create_status, do_delete
 def _both(accounts: list[Account]) -> tuple[dict[int, tuple], dict[int, tuple]]:
     def shape(stats: dict[int, AccountStats]) -> dict[int, tuple]:
         return {
-            pk: (s.statuses, s.followers, s.following, s.last_status_at)
-            for pk, s in stats.items()
+            pk: (s.statuses, s.followers, s.following, s.last_status_at) for pk, s in stats.items()
         }
 
     kept = {a.pk: AccountStats() for a in accounts}
@@ -45,8 +44,10 @@ def test_counters_follow_posts_and_follows(make_user: Callable[..., User]) -> No
     # Bulk inserts (archive imports) and an older post: the last post time stays the newest.
     older = timezone.now() - timedelta(days=3)
     Status.objects.bulk_create(
-        [Status(account=bob, text=f"b{n}", content=f"<p>b{n}</p>", local=True,
-                created_at=older) for n in range(3)]  # fmt: skip
+        [
+            Status(account=bob, text=f"b{n}", content=f"<p>b{n}</p>", local=True, created_at=older)
+            for n in range(3)
+        ]  # fmt: skip
     )
     newest = do_create_status(account=alice, data=StatusInput(text="three"))
     do_unfollow(account=carol, target=alice)

@@ -40,6 +40,8 @@ class Post:
     excluded: set[int] = field(default_factory=set)  # blocks either way, mutes, domain blocks
     blocked: set[int] = field(default_factory=set)  # blocks either way only (lists)
     exclusive_owners: set[int] = field(default_factory=set)
+    # Followers who asked for only some languages of this author, with those languages.
+    languages: dict[int, set[str]] = field(default_factory=dict)
     cutoff: datetime = field(default_factory=timezone.now)
     payload: Any = None
 
@@ -75,7 +77,23 @@ def _load(status: Status) -> Post:
     post.excluded = post.blocked | {r[0] for r in muters} | {r[0] for r in domain_blockers}
     exclusive = ListAccount.objects.filter(account_id=status.account_id, list__exclusive=True)
     post.exclusive_owners = set(exclusive.values_list("list__account_id", flat=True))
+    if status.language and status.reblog_id is None:
+        post.languages = language_choices(status.account_id)
     return post
+
+
+def language_choices(author_id: int) -> dict[int, set[str]]:
+    """The local followers of an author who chose the languages they get from the author
+    (Follow.languages), by follower id; an empty choice is no choice, as in Mastodon."""
+    rows = Follow.objects.filter(
+        target_account_id=author_id, account__domain__isnull=True, languages__isnull=False
+    ).values_list("account_id", "languages")
+    return {follower: {c.lower() for c in codes} for follower, codes in rows if codes}
+
+
+def language_refused(post: Post, account_id: int) -> bool:
+    chosen = post.languages.get(account_id)
+    return chosen is not None and (post.status.language or "").lower() not in chosen
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
@@ -114,6 +132,8 @@ def _accepts(post: Post, account_id: int, show_reblogs: bool, follows_reply_to: 
         return False
     if post.reblog_of_id is not None and not show_reblogs:
         return False
+    if language_refused(post, account_id):
+        return False
     if post.status.visibility == Visibility.DIRECT and account_id not in post.mentioned:
         return False
     reply_to = post.reply_to_id
@@ -143,6 +163,8 @@ def _deliver(post: Post, batch: list[Row], *, via_tag: bool = False) -> None:
 
 def _list_accepts(post: Post, list_id: int, owner_id: int, policy: str) -> bool:
     if owner_id in post.blocked or post.status.visibility == Visibility.DIRECT:
+        return False
+    if language_refused(post, owner_id):
         return False
     reply_to = post.reply_to_id
     if reply_to in (None, post.author_id, owner_id) or policy == RepliesPolicy.NONE:

@@ -139,11 +139,28 @@ def home_query(viewer: Account) -> QuerySet[Status]:
     return (
         Status.objects.visible_to(viewer)
         .filter(from_follows | _with_followed_tags(viewer))
+        .exclude(other_languages(viewer))
         .exclude(involves_muted & ~Q(account=viewer))
         .exclude(_in_exclusive_lists(viewer))
         # Posts imported from an archive never reach followers' home, rebuilt or not.
         .exclude(Q(imported_at__isnull=False) & ~Q(account=viewer))
     )
+
+
+def other_languages(viewer: Account) -> Q:
+    """Original posts, in a known language, by an account the viewer follows for only some
+    languages, in none of those (Follow.languages; fan-out applies the same rule)."""
+    refused = Q()
+    chosen = Follow.objects.filter(account=viewer, languages__isnull=False)
+    for target_id, codes in chosen.values_list("target_account_id", "languages"):
+        if codes:
+            accepted = set(codes) | {c.lower() for c in codes}
+            refused |= (
+                Q(account_id=target_id, reblog__isnull=True, language__isnull=False)
+                & ~Q(language="")
+                & ~Q(language__in=accepted)
+            )
+    return refused
 
 
 def _with_followed_tags(viewer: Account) -> Q:

@@ -189,3 +189,38 @@ def test_page_cursors_are_exact_although_scores_are_doubles() -> None:
     assert feed.window(3, since_id=ids[36]) == ids[39:36:-1]
     assert feed.window(3, min_id=ids[10]) == ids[13:10:-1]
     assert feed.window(3, max_id=ids[12], since_id=ids[10]) == [ids[11]]
+
+
+def test_a_follow_for_some_languages_keeps_the_others_out(alice, bob, make_user) -> None:
+    from timelines.selectors import home_query, newest_ids
+    from timelines.services.lists import list_timeline
+
+    carol, dave = make_user("carol"), make_user("dave")
+    active(alice, bob, carol)
+    do_follow(account=bob.account, target=alice.account, languages=["en", "PT"])
+    do_follow(account=carol.account, target=alice.account, languages=[])
+    english = post(alice, "hello", language="en")
+    german = post(alice, "hallo", language="de")
+    portuguese = post(alice, "olá", language="pt")
+    unknown = post(alice, "?")
+    other = post(dave, "tschüss", language="de")
+    boost = do_reblog(account=alice.account, status=other)
+    everything = [boost.pk, unknown.pk, portuguese.pk, german.pk, english.pk]
+    wanted = [boost.pk, unknown.pk, portuguese.pk, english.pk]
+    assert home(bob) == wanted
+    # An empty choice is no choice.
+    assert home(carol) == everything
+    # The database query a feed is rebuilt from keeps the same ones out.
+    rebuilt = newest_ids(home_query(bob.account), 20)
+    assert rebuilt == wanted
+    # Lists follow the owner's choice too, merged or fanned out.
+    friends = do_create_list(account=bob.account, title="alice")
+    do_add_list_accounts(list_=friends, accounts=[alice.account])
+    built = sorted(list_timeline(friends).values_list("id", flat=True), reverse=True)
+    assert [i for i in built if i != boost.pk] == wanted[1:]
+    later_german, later_english = (
+        post(alice, "noch", language="de"),
+        post(alice, "more", language="en"),
+    )
+    assert later_german.pk not in in_list(friends.pk)
+    assert later_english.pk in in_list(friends.pk)

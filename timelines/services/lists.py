@@ -159,9 +159,12 @@ def list_query(list_: List) -> QuerySet[Status]:
         replies |= Q(in_reply_to_account_id__in=followed)
     elif list_.replies_policy == RepliesPolicy.LIST:
         replies |= Q(in_reply_to_account_id__in=members)
+    from timelines.selectors import other_languages
+
     return (
         Status.objects.visible_to(list_.account)
         .filter(account_id__in=members, account__suspended_at__isnull=True)
         .exclude(visibility=Visibility.DIRECT)
+        .exclude(other_languages(list_.account))
         .filter(replies)
     )

@@ -18,7 +18,8 @@ def tags_named(names: Iterable[str]) -> list[Tag]:
     if not wanted:
         return []
     found = _existing(wanted)
-    missing = [name for key, name in wanted.items() if key not in found]
+    # In one order everywhere, so that two posts inserting the same new tags cannot deadlock.
+    missing = [wanted[key] for key in sorted(wanted) if key not in found]
     if missing:
         Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
         found = _existing(wanted)

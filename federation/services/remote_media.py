@@ -86,8 +86,11 @@ def do_store_remote_emojis(account: Account, emojis: list[RemoteEmoji]) -> None:
     media queue when new or when their image changed, as Mastodon's process_emoji does."""
     if not account.domain:
         return
-    for emoji in {e.shortcode: e for e in emojis}.values():
-        known = CustomEmoji.objects.filter(shortcode=emoji.shortcode, domain=account.domain).first()
+    wanted = {e.shortcode: e for e in emojis}
+    stored = CustomEmoji.objects.filter(shortcode__in=list(wanted), domain=account.domain)
+    by_code = {e.shortcode: e for e in stored}
+    for emoji in wanted.values():
+        known = by_code.get(emoji.shortcode)
         if known is not None and _unchanged(known, emoji):
             continue
         if known is None:

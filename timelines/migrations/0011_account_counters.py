@@ -17,18 +17,6 @@ CREATE TABLE accounts_counters (
     last_status_at timestamp with time zone
 );
 
-INSERT INTO accounts_counters (account_id, statuses_count, last_status_at)
-SELECT account_id, count(*), max(created_at) FROM timelines_status GROUP BY account_id;
-
-INSERT INTO accounts_counters AS c (account_id, followers_count, following_count)
-SELECT id, sum(followers), sum(following) FROM (
-    SELECT target_account_id AS id, 1 AS followers, 0 AS following FROM accounts_follow
-    UNION ALL
-    SELECT account_id, 0, 1 FROM accounts_follow
-) f GROUP BY id
-ON CONFLICT (account_id) DO UPDATE SET followers_count = EXCLUDED.followers_count,
-                                       following_count = EXCLUDED.following_count;
-
 CREATE FUNCTION accounts_counters_status() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -87,6 +75,20 @@ END $$;
 
 CREATE TRIGGER accounts_counters_account AFTER DELETE ON accounts_account
 FOR EACH ROW EXECUTE FUNCTION accounts_counters_account();
+
+-- Counted after the triggers exist: creating them locked the tables against writes until
+-- this migration commits, so no row is counted twice or missed.
+INSERT INTO accounts_counters (account_id, statuses_count, last_status_at)
+SELECT account_id, count(*), max(created_at) FROM timelines_status GROUP BY account_id;
+
+INSERT INTO accounts_counters AS c (account_id, followers_count, following_count)
+SELECT id, sum(followers), sum(following) FROM (
+    SELECT target_account_id AS id, 1 AS followers, 0 AS following FROM accounts_follow
+    UNION ALL
+    SELECT account_id, 0, 1 FROM accounts_follow
+) f GROUP BY id
+ON CONFLICT (account_id) DO UPDATE SET followers_count = EXCLUDED.followers_count,
+                                       following_count = EXCLUDED.following_count;
 """
 
 DROP = """

@@ -154,11 +154,14 @@ def other_languages(viewer: Account) -> Q:
     chosen = Follow.objects.filter(account=viewer, languages__isnull=False)
     for target_id, codes in chosen.values_list("target_account_id", "languages"):
         if codes:
-            accepted = set(codes) | {c.lower() for c in codes}
+            # Compared without case, as fan-out compares them.
+            accepted = Q()
+            for code in codes:
+                accepted |= Q(language__iexact=code)
             refused |= (
                 Q(account_id=target_id, reblog__isnull=True, language__isnull=False)
                 & ~Q(language="")
-                & ~Q(language__in=accepted)
+                & ~accepted
             )
     return refused
 
@@ -314,20 +317,20 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
 def _viewer_facts_sql(count: int) -> str:
     """One statement for any page size on PostgreSQL (the ids go as one array, so the
     statement text is the same every time); a list of placeholders elsewhere."""
-    marks = "ANY(%s)" if connection.vendor == "postgresql" else f"({', '.join(['%s'] * count)})"
-    test = "= " if connection.vendor == "postgresql" else "IN "
+    placeholders = ", ".join(["%s"] * count)
+    among = "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({placeholders})"
     parts = [
         f"SELECT 'favourited', status_id, 0 FROM {Favourite._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {test}{marks}",
+        f"WHERE account_id = %s AND status_id {among}",
         f"SELECT 'reblogged', reblog_id, 0 FROM {Status._meta.db_table} "
-        f"WHERE account_id = %s AND reblog_id {test}{marks}",
+        f"WHERE account_id = %s AND reblog_id {among}",
         f"SELECT 'bookmarked', status_id, 0 FROM {Bookmark._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {test}{marks}",
+        f"WHERE account_id = %s AND status_id {among}",
         f"SELECT 'pinned', status_id, 0 FROM {StatusPin._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {test}{marks}",
+        f"WHERE account_id = %s AND status_id {among}",
         f"SELECT 'voted', p.status_id, v.choice FROM {PollVote._meta.db_table} v "
         f"JOIN {Poll._meta.db_table} p ON p.id = v.poll_id "
-        f"WHERE v.account_id = %s AND p.status_id {test}{marks}",
+        f"WHERE v.account_id = %s AND p.status_id {among}",
         f"SELECT 'filters', count(*), 0 FROM {Filter._meta.db_table} WHERE account_id = %s",
     ]
     return " UNION ALL ".join(parts)

@@ -159,8 +159,6 @@ else:
     # Commands run outside the start command have no Redis; they only need a local cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Streaming API: how often every streaming token is re-validated (a revoked token, a deleted
-# app or a suspended account is disconnected within this time), and the SSE heartbeat period.
 # Sign-up email domains are looked up in DNS: a domain with no mail server is refused, and
 # one whose mail servers are on the email domain block list is blocked like the listed ones.
 EMAIL_DNS_CHECK = env_bool("EMAIL_DNS_CHECK", True)
@@ -169,8 +167,13 @@ EMAIL_DNS_TIMEOUT = float(os.environ.get("EMAIL_DNS_TIMEOUT", "5"))
 # Links in posts get a preview card read from the page they point to, unless the admin turns
 # it off in the instance settings; this turns it off for the whole deployment.
 PREVIEW_CARDS = env_bool("PREVIEW_CARDS", True)
+# Streaming API: how often every streaming token is re-validated (a revoked token, a deleted
+# app or a suspended account is disconnected within this time), and the SSE heartbeat period.
 STREAMING_RECHECK_SECONDS = float(os.environ.get("STREAMING_RECHECK_SECONDS", "5"))
 STREAMING_HEARTBEAT_SECONDS = float(os.environ.get("STREAMING_HEARTBEAT_SECONDS", "15"))
+# The home timeline is answered without Django's request cycle when the request is the
+# common case (timelines.api.home_shortcut); off, every request goes through the view.
+HOME_SHORTCUT = env_bool("HOME_SHORTCUT", True)
 # Where apps open streams, as Mastodon's STREAMING_API_BASE_URL; unset means this server
 # (ws:// or wss:// and FEDIVERSE_DOMAIN), which serves the streaming API itself.
 STREAMING_API_BASE_URL = os.environ.get("STREAMING_API_BASE_URL", "").rstrip("/")

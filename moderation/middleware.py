@@ -16,8 +16,6 @@ class LoginActivityMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.seen: set[int] = set()
-        self.day: date | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -25,14 +23,21 @@ class LoginActivityMiddleware:
         if isinstance(user, SimpleLazyObject) and getattr(user, "_wrapped", None) is empty:
             return response
         if user is not None and user.is_authenticated and user.pk is not None:
-            self.note(int(user.pk))
+            note(int(user.pk))
         return response
 
-    def note(self, user_id: int) -> None:
-        today = timezone.now().date()
-        if today != self.day:
-            self.day, self.seen = today, set()
-        # Once per user, day and process is enough: the day's count is of distinct users.
-        if user_id not in self.seen:
-            self.seen.add(user_id)
-            record_login(user_id)
+
+class _Seen:
+    day: date | None = None
+    users: set[int] = set()
+
+
+def note(user_id: int) -> None:
+    """Count the user active today. Once per user, day and process is enough: the day's count
+    is of distinct users."""
+    today = timezone.now().date()
+    if today != _Seen.day:
+        _Seen.day, _Seen.users = today, set()
+    if user_id not in _Seen.users:
+        _Seen.users.add(user_id)
+        record_login(user_id)

@@ -206,6 +206,20 @@ class RankedFeed:
         """Up to `count` ids of one page, newest first: the newest below `max_id` and above
         `since_id`, or with `min_id` the oldest above it. Reads only the page from Redis; a
         feed never built is built first, as in ids()."""
+        found = self.built_window(count, max_id=max_id, since_id=since_id, min_id=min_id)
+        if found is None:
+            return _cut(self.ids(), count, max_id=max_id, since_id=since_id, min_id=min_id)
+        return found
+
+    def built_window(
+        self,
+        count: int,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+    ) -> list[int] | None:
+        """window() of a feed already built; None, without building it, for one that is not."""
         # Scores are doubles, exact only to 2**53: ids near a cursor may share its score. The
         # bounds are therefore inclusive, a few more members are read, and the cut is exact.
         floor = max(since_id or 0, min_id or 0)
@@ -221,7 +235,7 @@ class RankedFeed:
             ready, members = pipe.execute()
         Stats.round_trips += 1
         if not ready:
-            return _cut(self.ids(), count, max_id=max_id, since_id=since_id, min_id=min_id)
+            return None
         ids = [int(m) for m in members]  # type: ignore[union-attr]
         ids = [i for i in ids if i > floor and (max_id is None or i < max_id)]
         return ids[:count][::-1] if min_id is not None else ids[:count]

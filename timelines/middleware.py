@@ -29,8 +29,12 @@ class LastActiveMiddleware:
         if isinstance(user, SimpleLazyObject):
             user = user._wrapped  # type: ignore[attr-defined]
         if isinstance(user, User):
-            now = timezone.now()
-            if user.last_active_at is None or now - user.last_active_at > REFRESH:
-                User.objects.filter(pk=user.pk).update(last_active_at=now)
-                user.last_active_at = now
+            touch(user)
         return response
+
+
+def touch(user: User) -> None:
+    now = timezone.now()
+    if user.last_active_at is None or now - user.last_active_at > REFRESH:
+        User.objects.filter(pk=user.pk).update(last_active_at=now)
+        user.last_active_at = now

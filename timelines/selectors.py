@@ -27,6 +27,7 @@ from timelines.models import (
     Visibility,
 )
 from timelines.models_curation import Filter, ListAccount, TagFollow
+from timelines.models_posts import ConversationMute
 from timelines.services.conversation_mutes import muted_status_ids
 
 PAGE_SIZE = 20
@@ -109,6 +110,18 @@ def home_window(
     feed = feeds.RankedFeed(feeds.home_key(viewer.pk), lambda n: newest_ids(home_query(viewer), n))
     try:
         return feed.window(count, max_id=max_id, since_id=since_id, min_id=min_id)
+    except redis.RedisError:
+        return None
+
+
+def built_home_window(viewer: Account, count: int, **cursor: int | None) -> list[int] | None:
+    """home_window() when the feed is built and Redis answers; None otherwise, having changed
+    nothing."""
+    from timelines import feeds
+
+    feed = feeds.RankedFeed(feeds.home_key(viewer.pk), lambda n: [])
+    try:
+        return feed.built_window(count, **cursor)
     except redis.RedisError:
         return None
 
@@ -332,31 +345,39 @@ def _viewer_facts_sql(count: int) -> str:
         f"JOIN {Poll._meta.db_table} p ON p.id = v.poll_id "
         f"WHERE v.account_id = %s AND p.status_id {among}",
         f"SELECT 'filters', count(*), 0 FROM {Filter._meta.db_table} WHERE account_id = %s",
+        f"SELECT 'thread_mutes', count(*), 0 FROM {ConversationMute._meta.db_table} "
+        "WHERE account_id = %s",
     ]
     return " UNION ALL ".join(parts)
 
 
 def add_viewer_facts(facts: StatusFacts, viewer: Account, status_ids: Iterable[int]) -> None:
-    """The viewer's favourites, boosts, bookmarks, pins and poll votes among these statuses
-    and whether the viewer has filters, in one query (all are small indexed lookups), and the
-    muted conversations."""
+    """The viewer's favourites, boosts, bookmarks, pins and poll votes among these statuses,
+    and whether the viewer has filters and muted threads, in one query (all are small indexed
+    lookups); then the muted conversations."""
     ids = sorted(set(status_ids))
     if not ids:
         return
     votes: list[tuple[int, int]] = []
+    ids_param = [ids] if connection.vendor == "postgresql" else ids
+    params = [viewer.pk, *ids_param] * 5 + [viewer.pk, viewer.pk]
+    threads_muted = False
     with connection.cursor() as cursor:
-        ids_param = [ids] if connection.vendor == "postgresql" else ids
-        cursor.execute(_viewer_facts_sql(len(ids)), [viewer.pk, *ids_param] * 5 + [viewer.pk])
-        for kind, status_id, choice in cursor.fetchall():
-            if kind == "filters":
-                facts.viewer_has_filters = status_id > 0
-            elif kind == "voted":
-                votes.append((status_id, choice))
-            else:
-                getattr(facts, kind).add(status_id)
+        cursor.execute(_viewer_facts_sql(len(ids)), params)
+        found = cursor.fetchall()
+    for kind, status_id, choice in found:
+        if kind == "filters":
+            facts.viewer_has_filters = status_id > 0
+        elif kind == "thread_mutes":
+            threads_muted = status_id > 0
+        elif kind == "voted":
+            votes.append((status_id, choice))
+        else:
+            getattr(facts, kind).add(status_id)
     for status_id, choice in sorted(votes):
         facts.own_votes.setdefault(status_id, []).append(choice)
-    facts.muted = muted_status_ids(viewer.pk, ids)
+    # Most accounts never muted a thread: then no thread is walked.
+    facts.muted = muted_status_ids(viewer.pk, ids) if threads_muted else set()
 
 
 def own_poll_votes(viewer: Account, status_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.http import QueryDict
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,13 +33,17 @@ class Page:
     def from_request(
         cls, request: Request, default: int = 20, maximum: int | None = None
     ) -> "Page":
+        return cls.from_query(request.query_params, default, maximum)
+
+    @classmethod
+    def from_query(cls, params: QueryDict, default: int = 20, maximum: int | None = None) -> "Page":
         maximum = maximum or default * 2
-        limit = _int(request.query_params.get("limit"))
+        limit = _int(params.get("limit"))
         limit = default if limit is None or limit <= 0 else min(limit, maximum)
         return cls(
-            max_id=_int(request.query_params.get("max_id")),
-            since_id=_int(request.query_params.get("since_id")),
-            min_id=_int(request.query_params.get("min_id")),
+            max_id=_int(params.get("max_id")),
+            since_id=_int(params.get("since_id")),
+            min_id=_int(params.get("min_id")),
             limit=limit,
         )
 
@@ -48,14 +53,24 @@ class Page:
 
 
 def _url(request: Request, **params: Any) -> str:
+    return _link(request.path, request.query_params, **params)
+
+
+def _link(path: str, query: QueryDict, **params: Any) -> str:
     kept = [
         (key, value)
-        for key, values in request.query_params.lists()
+        for key, values in query.lists()
         if key not in ("max_id", "since_id", "min_id", "offset", "access_token")
         for value in values
     ]
     kept += [(key, str(value)) for key, value in params.items()]
-    return f"{uris.base_url()}{request.path}?{urlencode(kept)}"
+    return f"{uris.base_url()}{path}?{urlencode(kept)}"
+
+
+def id_links(path: str, query: QueryDict, first: int, last: int) -> str:
+    """The Link header of a page cut at ids: older after `last`, newer before `first`."""
+    older, newer = _link(path, query, max_id=last), _link(path, query, min_id=first)
+    return f'<{older}>; rel="next", <{newer}>; rel="prev"'
 
 
 def paginated(
@@ -77,8 +92,7 @@ def paginated(
         if offset > 0:
             links.append(f'<{_url(request, offset=max(offset - limit, 0))}>; rel="prev"')
     elif items:
-        links.append(f'<{_url(request, max_id=key(items[-1]))}>; rel="next"')
-        links.append(f'<{_url(request, min_id=key(items[0]))}>; rel="prev"')
+        links.append(id_links(request.path, request.query_params, key(items[0]), key(items[-1])))
     if links:
         response["Link"] = ", ".join(links)
     return response

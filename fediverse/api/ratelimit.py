@@ -232,25 +232,32 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not settings.API_RATELIMIT_ENABLE or not (is_api(request) or paging(request)):
-            return self.get_response(request)
-        if request.META.get("REMOTE_ADDR") in settings.API_RATELIMIT_SAFELIST:
-            return self.get_response(request)
-        check = Check(request, identify(request))
-        over = check.throttle()
-        if over is not None:
-            return too_many_requests(over, check.now)
-        family = check.family()
-        if family is not None and family.window.remaining == 0:
-            return too_many_requests(family.window, check.now)
-        response = self.get_response(request)
-        if is_api(request) and check.windows:
-            tightest = min(check.windows, key=lambda w: w.limit - w.count)
-            for name, value in headers_for(tightest, check.now).items():
-                response[name] = value
-        if family is not None:
-            count_creation(response, family, check.now)
-        return response
+        return limited(request, self.get_response)
+
+
+def limited(
+    request: HttpRequest, get_response: Callable[[HttpRequest], HttpResponse]
+) -> HttpResponse:
+    """The response, counted against the client's limits with their headers, or a 429."""
+    if not settings.API_RATELIMIT_ENABLE or not (is_api(request) or paging(request)):
+        return get_response(request)
+    if request.META.get("REMOTE_ADDR") in settings.API_RATELIMIT_SAFELIST:
+        return get_response(request)
+    check = Check(request, identify(request))
+    over = check.throttle()
+    if over is not None:
+        return too_many_requests(over, check.now)
+    family = check.family()
+    if family is not None and family.window.remaining == 0:
+        return too_many_requests(family.window, check.now)
+    response = get_response(request)
+    if is_api(request) and check.windows:
+        tightest = min(check.windows, key=lambda w: w.limit - w.count)
+        for name, value in headers_for(tightest, check.now).items():
+            response[name] = value
+    if family is not None:
+        count_creation(response, family, check.now)
+    return response
 
 
 def count_creation(response: HttpResponse, family: Family, now: float) -> None:

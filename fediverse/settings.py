@@ -144,6 +144,9 @@ else:
             },
         }
     }
+# The statements of a home timeline request are prepared on each connection (fediverse.prepared);
+# off for a pooler that moves sessions between connections (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

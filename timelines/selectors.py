@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import Account, Follow
 from accounts.selectors import blocked_domains, excluded_by, muted_account_ids
+from fediverse import prepared
 from moderation.selectors_emojis import PageEmojis, page_emojis
 from timelines.models import (
     Bookmark,
@@ -329,24 +330,27 @@ def status_facts(viewer: Account | None, statuses: list[Status]) -> StatusFacts:
 
 def _viewer_facts_sql(count: int) -> str:
     """One statement for any page size on PostgreSQL (the ids go as one array, so the
-    statement text is the same every time); a list of placeholders elsewhere."""
-    placeholders = ", ".join(["%s"] * count)
-    among = "= ANY(%s)" if connection.vendor == "postgresql" else f"IN ({placeholders})"
+    statement is prepared once); a list of placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        among = "= ANY(%(ids)s)"
+    else:
+        among = f"IN ({', '.join(f'%(id{n})s' for n in range(count))})"
+    viewer = "%(account)s"
     parts = [
         f"SELECT 'favourited', status_id, 0 FROM {Favourite._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {among}",
+        f"WHERE account_id = {viewer} AND status_id {among}",
         f"SELECT 'reblogged', reblog_id, 0 FROM {Status._meta.db_table} "
-        f"WHERE account_id = %s AND reblog_id {among}",
+        f"WHERE account_id = {viewer} AND reblog_id {among}",
         f"SELECT 'bookmarked', status_id, 0 FROM {Bookmark._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {among}",
+        f"WHERE account_id = {viewer} AND status_id {among}",
         f"SELECT 'pinned', status_id, 0 FROM {StatusPin._meta.db_table} "
-        f"WHERE account_id = %s AND status_id {among}",
+        f"WHERE account_id = {viewer} AND status_id {among}",
         f"SELECT 'voted', p.status_id, v.choice FROM {PollVote._meta.db_table} v "
         f"JOIN {Poll._meta.db_table} p ON p.id = v.poll_id "
-        f"WHERE v.account_id = %s AND p.status_id {among}",
-        f"SELECT 'filters', count(*), 0 FROM {Filter._meta.db_table} WHERE account_id = %s",
+        f"WHERE v.account_id = {viewer} AND p.status_id {among}",
+        f"SELECT 'filters', count(*), 0 FROM {Filter._meta.db_table} WHERE account_id = {viewer}",
         f"SELECT 'thread_mutes', count(*), 0 FROM {ConversationMute._meta.db_table} "
-        "WHERE account_id = %s",
+        f"WHERE account_id = {viewer}",
     ]
     return " UNION ALL ".join(parts)
 
@@ -359,12 +363,17 @@ def add_viewer_facts(facts: StatusFacts, viewer: Account, status_ids: Iterable[i
     if not ids:
         return
     votes: list[tuple[int, int]] = []
-    ids_param = [ids] if connection.vendor == "postgresql" else ids
-    params = [viewer.pk, *ids_param] * 5 + [viewer.pk, viewer.pk]
+    values: dict[str, Any] = {"account": viewer.pk, "ids": ids}
+    if connection.vendor != "postgresql":
+        values.update((f"id{n}", pk) for n, pk in enumerate(ids))
+        del values["ids"]
+    statement = prepared.Statement(
+        "herd_viewer_facts",
+        _viewer_facts_sql(len(ids)),
+        (("account", "bigint"), ("ids", "bigint[]")),
+    )
     threads_muted = False
-    with connection.cursor() as cursor:
-        cursor.execute(_viewer_facts_sql(len(ids)), params)
-        found = cursor.fetchall()
+    found = prepared.fetch_all(statement, values)
     for kind, status_id, choice in found:
         if kind == "filters":
             facts.viewer_has_filters = status_id > 0

@@ -26,6 +26,7 @@ from django.db import connection
 from accounts.api.serializers import stats_fields
 from accounts.models import Account, OAuthApplication
 from accounts.selectors import COUNTERS_TABLE, AccountStats
+from fediverse import prepared
 from media.models import MediaAttachment
 from moderation.models import CustomEmoji
 from timelines import feeds, selectors
@@ -181,13 +182,16 @@ def _rows_sql() -> str:
     """
 
 
+@lru_cache(maxsize=1)
+def _rows_statement() -> prepared.Statement:
+    return prepared.Statement("herd_status_rows", _rows_sql(), (("ids", "bigint[]"),))
+
+
 def load_rows(ids: list[int]) -> dict[int, Row]:
     """The statuses with these ids and the ones they boost, by id."""
     if not ids:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_rows_sql(), {"ids": ids})
-        fetched = cursor.fetchall()
+    fetched = prepared.fetch_all(_rows_statement(), {"ids": ids})
     rows = {}
     for pk, account_id, reblog_id, local, text, content, spoiler, *rest in fetched:
         active, fingerprint, replies, reblogs, favourites, n, last, followers, following = rest

@@ -50,6 +50,24 @@ def _unused(request: HttpRequest) -> HttpResponse:
     raise AssertionError("only the middleware's request and response steps are called")
 
 
+# The middleware whose work is done here (fediverse.settings.MIDDLEWARE): with any other list
+# every request goes to Django, so that a middleware added later is never skipped.
+HANDLED_MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",  # its headers
+    "django.middleware.security.SecurityMiddleware",  # its redirect and headers
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files only
+    "django.contrib.sessions.middleware.SessionMiddleware",  # the API reads no session
+    "django.middleware.common.CommonMiddleware",  # the host check, Content-Length
+    "django.middleware.csrf.CsrfViewMiddleware",  # API views are exempt
+    "django.contrib.auth.middleware.AuthenticationMiddleware",  # the token's user instead
+    "django.contrib.messages.middleware.MessageMiddleware",  # no messages in the API
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # its header
+    "django_ratelimit.middleware.RatelimitMiddleware",  # acts on its exception only
+    "fediverse.api.ratelimit.RateLimitMiddleware",  # limited()
+    "moderation.middleware.LoginActivityMiddleware",  # note()
+    "timelines.middleware.LastActiveMiddleware",  # touch()
+]
+
 # In the order Django runs them on the way in; responses pass them in reverse.
 _cors = CorsMiddleware(_unused)
 _security = SecurityMiddleware(_unused)
@@ -85,6 +103,7 @@ class HomeShortcut:
             and scope.get("path") == PATH
             and scope.get("method") == "GET"
             and settings.HOME_SHORTCUT
+            and settings.MIDDLEWARE == HANDLED_MIDDLEWARE
         ):
             loop = asyncio.get_running_loop()
             response = await loop.run_in_executor(self.executor, answer, scope)

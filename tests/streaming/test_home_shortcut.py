@@ -134,6 +134,20 @@ def test_cross_origin_and_token_in_the_query(asgi_server: str, bob_token: str, s
     assert "access_token" not in by_shortcut.headers["link"]
 
 
+@pytest.mark.parametrize(
+    ("accept", "answered_here"),
+    [("application/json", True), ("application/json, text/plain, */*", True),
+     ("*/*;q=0.8", True), ("application/json; indent=4", False), ("text/html", False)],
+)  # fmt: skip
+def test_what_the_client_accepts(
+    asgi_server: str, bob_token: str, shortcut, accept: str, answered_here: bool
+) -> None:
+    get(asgi_server, bob_token)
+    by_view, by_shortcut, answered = both(asgi_server, shortcut, bob_token, accept=accept)
+    assert answered == int(answered_here)
+    same(by_view, by_shortcut)
+
+
 def test_what_it_cannot_answer_goes_to_the_view(
     asgi_server: str, bob: User, bob_token: str, token_for, shortcut
 ) -> None:

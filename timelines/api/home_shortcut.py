@@ -133,8 +133,28 @@ def answer(scope: Scope) -> HttpResponse | None:
         close_old_connections()
 
 
+def plain_json(request: HttpRequest) -> bool:
+    """Whether DRF would answer with plain JSON: no `format` override, and an Accept header
+    absent or naming JSON without parameters (DRF indents for `indent=`, and refuses with 406
+    what JSON cannot satisfy)."""
+    if "format" in request.GET:
+        return False
+    accept = request.headers.get("Accept", "")
+    if not accept.strip():
+        return True
+    matched = False
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        if any(not param.startswith("q=") for param in params if param):
+            return False
+        matched = matched or media in ("application/json", "application/*", "*/*")
+    return matched
+
+
 def _answer(request: ASGIRequest) -> HttpResponse | None:
     if not entity_cache.supported() or _security.process_request(request) is not None:
+        return None
+    if not plain_json(request):
         return None
     try:
         request.get_host()

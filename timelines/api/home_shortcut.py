@@ -68,7 +68,7 @@ HANDLED_MIDDLEWARE = [
     "timelines.middleware.LastActiveMiddleware",  # touch()
 ]
 
-# In the order Django runs them on the way in; responses pass them in reverse.
+# The middleware whose steps are called, in the order Django runs them on the way in.
 _cors = CorsMiddleware(_unused)
 _security = SecurityMiddleware(_unused)
 _common = CommonMiddleware(_unused)
@@ -91,7 +91,7 @@ class Stats:
 
 class HomeShortcut:
     """ASGI middleware in front of Django. The answer is built in a small pool of threads of
-    its own, which keep their database connections between requests."""
+    its own, each borrowing a database connection for the request, as Django's threads do."""
 
     def __init__(self, app: ASGIApp, threads: int = 4) -> None:
         self.app = app

@@ -1,6 +1,7 @@
 """Benchmark 2: GET /api/v1/timelines/home (20 statuses with accounts, media and polls) for
 10,000 users with full feeds, served by uvicorn with 2 worker processes; a separate load
-process keeps each of CONCURRENCY_LEVELS requests in flight for DURATION seconds in turn."""
+process runs each of LOADS for DURATION seconds in turn: a fixed number of requests kept in
+flight (the server's ceiling), and an open load at the target rate (its latency at that rate)."""
 
 import json
 import os
@@ -26,7 +27,8 @@ READERS = 10_000
 AUTHORS = 200
 POSTS_PER_AUTHOR = 100
 PORT = 8089
-CONCURRENCY_LEVELS = (8, 16)
+# (requests in flight, or connections for an open load; requests per second of an open load)
+LOADS: tuple[tuple[int, int | None], ...] = ((8, None), (16, None), (64, 400))
 WARMUP = 5.0
 DURATION = 30.0
 
@@ -153,26 +155,26 @@ def run() -> None:
     )
     server = _serve()
     try:
-        # Little's law: with the two cores busy, latency is in-flight requests over throughput;
-        # the lower level shows the latency of a machine not queueing, the higher its ceiling.
-        results = [(level, _measure(tokens, level)) for level in CONCURRENCY_LEVELS]
+        # Little's law: with a fixed number in flight, latency is that number over throughput,
+        # so those loads show the ceiling; the open load shows the latency at the target rate.
+        results = [(load, _measure(tokens, *load)) for load in LOADS]
     finally:
         server.terminate()
         server.wait(timeout=20)
         _drop_feeds(readers)
-    for level, (result, before, after) in results:
-        _report(level, result, before, after)
+    for (concurrency, rate), (result, before, after) in results:
+        _report(concurrency, rate, result, before, after)
 
 
 def _measure(
-    tokens: list[str], concurrency: int
+    tokens: list[str], concurrency: int, rate: int | None
 ) -> tuple[dict, dict[str, float] | None, dict[str, float] | None]:  # fmt: skip
     with tempfile.NamedTemporaryFile("w", suffix=".json") as tokens_file:
         json.dump(tokens, tokens_file)
         tokens_file.flush()
         load = subprocess.Popen(
             [sys.executable, str(ROOT / "benchmarks" / "load.py"), str(PORT),
-             tokens_file.name, str(concurrency), str(WARMUP), str(DURATION)],
+             tokens_file.name, str(concurrency), str(WARMUP), str(DURATION), str(rate or 0)],
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         time.sleep(WARMUP)
@@ -186,14 +188,20 @@ def _measure(
 
 def _report(
     concurrency: int,
+    rate: int | None,
     result: dict,
     before: dict[str, float] | None,
     after: dict[str, float] | None,
 ) -> None:
     latencies = result["latencies"]
+    if rate is None:
+        load = f"{concurrency} requests kept in flight"
+    else:
+        load = (f"an open load of {rate} requests/s on up to {concurrency} connections, each"
+                " latency counted from when its request was due")  # fmt: skip
     print(
-        f"uvicorn, 2 workers; {concurrency} concurrent connections from one load process on "
-        f"the same machine; {DURATION:.0f} s measured after {WARMUP:.0f} s warm-up"
+        f"uvicorn, 2 workers; {load}, from one load process on the same machine;"
+        f" {DURATION:.0f} s measured after {WARMUP:.0f} s warm-up"
     )
     print(f"  {len(latencies) / result['elapsed']:.0f} requests/s; errors: {result['errors']}")
     print("  GET /api/v1/timelines/home " + summary("", latencies))

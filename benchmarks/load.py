@@ -1,7 +1,11 @@
 """The load process of the home benchmark: keeps CONCURRENCY requests in flight against the
 server, each as a random user, and prints the latencies it measured as JSON.
 
-    python benchmarks/load.py PORT TOKENS_FILE CONCURRENCY WARMUP DURATION
+    python benchmarks/load.py PORT TOKENS_FILE CONCURRENCY WARMUP DURATION [RATE]
+
+With RATE, the load is open instead: a request starts every 1/RATE s whatever the server's pace
+(on up to CONCURRENCY connections), and each latency counts from the moment its request was due,
+so that a server falling behind shows in the figures instead of slowing the load down.
 
 It shares the machine with the server, so it speaks HTTP/1.1 over keep-alive connections
 itself: a general client costs a millisecond or more of CPU per request, which the server
@@ -63,35 +67,69 @@ class Connection:
 
 async def worker(port: int, tokens: list[str], until: float, result: dict[str, Any] | None) -> None:
     connection = Connection(port)
-    count = 0
     while time.perf_counter() < until:
         begin = time.perf_counter()
         status, body = await connection.get(random.choice(tokens))
-        if result is None:
-            continue
-        result["latencies"].append((time.perf_counter() - begin) * 1000)
-        count += 1
-        if status != 200 or not body.startswith(b"["):
+        if result is not None:
+            record(result, begin, status, body)
+
+
+def record(result: dict[str, Any], began: float, status: int, body: bytes) -> None:
+    result["latencies"].append((time.perf_counter() - began) * 1000)
+    if status != 200 or not body.startswith(b"["):
+        result["errors"] += 1
+    elif len(result["latencies"]) % PARSE_EVERY == 0:
+        result["parsed"] += 1
+        if len(json.loads(body)) != PAGE:
             result["errors"] += 1
-        elif count % PARSE_EVERY == 0:
-            result["parsed"] += 1
-            if len(json.loads(body)) != PAGE:
-                result["errors"] += 1
+
+
+async def paced(
+    pool: "asyncio.Queue[Connection]", tokens: list[str], rate: float, duration: float,
+    result: dict[str, Any] | None,
+) -> None:  # fmt: skip
+    async def one(due: float) -> None:
+        connection = await pool.get()
+        try:
+            status, body = await connection.get(random.choice(tokens))
+        finally:
+            pool.put_nowait(connection)
+        if result is not None:
+            record(result, due, status, body)
+
+    start = time.perf_counter()
+    requests = []
+    for n in range(int(rate * duration)):
+        due = start + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        requests.append(asyncio.create_task(one(due)))
+    await asyncio.gather(*requests)
 
 
 async def main(port: int, tokens: list[str], concurrency: int, warmup: float,
-               duration: float) -> None:  # fmt: skip
+               duration: float, rate: float) -> None:  # fmt: skip
     result: dict[str, Any] = {"latencies": [], "errors": 0, "parsed": 0}
-    until = time.perf_counter() + warmup
-    await asyncio.gather(*(worker(port, tokens, until, None) for _ in range(concurrency)))
-    start = time.perf_counter()
-    until = start + duration
-    await asyncio.gather(*(worker(port, tokens, until, result) for _ in range(concurrency)))
+    if rate > 0:
+        pool: asyncio.Queue[Connection] = asyncio.Queue()
+        for _ in range(concurrency):
+            pool.put_nowait(Connection(port))
+        await paced(pool, tokens, rate, warmup, None)
+        start = time.perf_counter()
+        await paced(pool, tokens, rate, duration, result)
+    else:
+        until = time.perf_counter() + warmup
+        await asyncio.gather(*(worker(port, tokens, until, None) for _ in range(concurrency)))
+        start = time.perf_counter()
+        until = start + duration
+        await asyncio.gather(*(worker(port, tokens, until, result) for _ in range(concurrency)))
     result["elapsed"] = time.perf_counter() - start
     print(json.dumps(result))
 
 
 if __name__ == "__main__":
     port, tokens_file, concurrency, warmup, duration = sys.argv[1:6]
+    rate = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
     tokens = json.loads(Path(tokens_file).read_text())
-    asyncio.run(main(int(port), tokens, int(concurrency), float(warmup), float(duration)))
+    asyncio.run(main(int(port), tokens, int(concurrency), float(warmup), float(duration), rate))

@@ -13,17 +13,15 @@ from rest_framework.renderers import JSONRenderer
 from accounts.models import Account, User
 from accounts.services.credentials import CredentialChanges, do_update_credentials
 from accounts.services.follows import do_follow
-from media.models import MediaAttachment
 from moderation.models import CustomEmoji
+from tests.api.home_support import every_kind_of_post, post
 from timelines import feeds
 from timelines.api import entity_cache
 from timelines.api.present import present_timeline
 from timelines.models import Status
 from timelines.selectors import home_query, paginate
 from timelines.services.edits import EditInput, do_edit_status
-from timelines.services.filters import KeywordChange, do_create_filter
-from timelines.services.interactions import do_bookmark, do_favourite, do_reblog
-from timelines.services.pins import do_pin
+from timelines.services.interactions import do_favourite, do_reblog
 from timelines.services.polls import PollInput, do_vote
 from timelines.services.statuses import StatusInput, do_create_status, do_delete_status
 
@@ -58,10 +56,6 @@ def fresh_rendering(viewer: Account) -> list[dict[str, Any]]:
     return json.loads(JSONRenderer().render(present_timeline(viewer, statuses, "home")))
 
 
-def post(author: User, text: str, **options: Any) -> Status:
-    return do_create_status(account=author.account, data=StatusInput(text=text, **options))
-
-
 @pytest.fixture
 def reader(
     alice: User, bob: User, make_user: Callable[..., User], http_for: Callable[..., httpx.Client]
@@ -77,26 +71,10 @@ def test_served_entities_match_a_fresh_rendering(
     alice: User, bob: User, reader: httpx.Client
 ) -> None:
     carol = User.objects.get(account__username="carol")
-    poll = post(alice, "which one? #choice", poll=PollInput(("this", "that"), 3600, False))
-    do_vote(account=bob.account, poll=poll.poll, choices=[1])
-    mention = post(carol, "hello @bob and @alice #greetings")
-    do_reblog(account=carol.account, status=poll)
-    own = post(bob, "my own words")
-    do_pin(account=bob.account, status=own)
-    do_favourite(account=bob.account, status=mention)
-    do_bookmark(account=bob.account, status=mention)
-    pictured = post(alice, "a picture")
-    MediaAttachment.objects.create(
-        account=alice.account, status=pictured, type="image", file="cache/1.png",
-        file_content_type="image/png", meta={"original": {"width": 4, "height": 3}},
-        description="four by three",
-    )  # fmt: skip
+    posts = every_kind_of_post(alice, bob, carol)
+    poll, mention, own, pictured = posts.poll, posts.mention, posts.own, posts.pictured
+    # The warned post's author is marked sensitive too: the flag is part of the entity.
     Account.objects.filter(pk=carol.account.pk).update(sensitized_at=own.created_at)
-    post(carol, "sensitive matter spoiled")
-    do_create_filter(
-        account=bob.account, title="spoilers", context=["home"], filter_action="warn",
-        keywords=[KeywordChange(keyword="spoiled", whole_word=True)],
-    )  # fmt: skip
 
     cold = home(reader)
     assert cold == fresh_rendering(bob.account)

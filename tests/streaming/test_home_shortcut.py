@@ -11,22 +11,13 @@ from django.conf import settings as django_settings
 
 from accounts.models import User
 from accounts.services.follows import do_follow
-from media.models import MediaAttachment
+from tests.api.home_support import every_kind_of_post, post
 from timelines import feeds
 from timelines.api.home_shortcut import HANDLED_MIDDLEWARE, Stats
-from timelines.models import Status
 from timelines.services.filters import KeywordChange, do_create_filter
-from timelines.services.interactions import do_bookmark, do_favourite, do_reblog
-from timelines.services.pins import do_pin
-from timelines.services.polls import PollInput, do_vote
-from timelines.services.statuses import StatusInput, do_create_status
 
 # What differs between two answers to the same request, whoever gives them.
 VOLATILE = {"date", "server", "x-ratelimit-remaining", "x-ratelimit-reset"}
-
-
-def post(author: User, text: str, **options: Any) -> Status:
-    return do_create_status(account=author.account, data=StatusInput(text=text, **options))
 
 
 @pytest.fixture
@@ -35,26 +26,8 @@ def bob_token(alice: User, bob: User, make_user: Callable[..., User], token_for)
     carol = make_user("carol")
     do_follow(account=bob.account, target=alice.account)
     do_follow(account=bob.account, target=carol.account)
-    poll = post(alice, "which one? #choice", poll=PollInput(("this", "that"), 3600, False))
-    do_vote(account=bob.account, poll=poll.poll, choices=[1])
-    mention = post(carol, "hello @bob and @alice #greetings")
-    do_reblog(account=carol.account, status=poll)
-    own = post(bob, "my own words")
-    do_pin(account=bob.account, status=own)
-    do_favourite(account=bob.account, status=mention)
-    do_bookmark(account=bob.account, status=mention)
-    pictured = post(alice, "a picture")
-    MediaAttachment.objects.create(
-        account=alice.account, status=pictured, type="image", file="shortcut/1.png",
-        file_content_type="image/png", meta={"original": {"width": 4, "height": 3}},
-        description="four by three",
-    )  # fmt: skip
-    post(carol, "sensitive matter spoiled", spoiler_text="careful")
+    every_kind_of_post(alice, bob, carol)
     post(carol, "this one is hidden entirely")
-    do_create_filter(
-        account=bob.account, title="spoilers", context=["home"], filter_action="warn",
-        keywords=[KeywordChange(keyword="spoiled", whole_word=True)],
-    )  # fmt: skip
     do_create_filter(
         account=bob.account, title="hidden", context=["home"], filter_action="hide",
         keywords=[KeywordChange(keyword="hidden", whole_word=True)],
